@@ -1,0 +1,123 @@
+"""The shared vocabulary: small frozen types that every package speaks in.
+
+This module imports nothing of ours, so any package may import it without
+pulling in the store or the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+#: Where every NetEase timestamp lives; stored values are always tz-aware.
+SHANGHAI_TZ_NAME = "Asia/Shanghai"
+
+
+def utcnow() -> datetime:
+    """The current time, tz-aware UTC (stored fetch and add times)."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Which component made a result, and which version of it."""
+
+    name: str
+    version: str
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.version}"
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """The bytes of a page exactly as fetched or read, stored before parsing.
+
+    `source_kind` is "http" for fetched pages and "file" for pages read from disk.
+    `error` is set when the fetch itself failed (then `body` may be empty).
+    """
+
+    url: str | None
+    body: bytes
+    final_url: str | None = None
+    status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    fetched_at: datetime = field(default_factory=utcnow)
+    source_kind: str = "http"
+    error: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    @property
+    def content_type(self) -> str:
+        for name, value in self.headers.items():
+            if name.lower() == "content-type":
+                return value
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A clean article: metadata and body paragraphs, no boilerplate.
+
+    `author` is the 网易号 account on self-media pages; news pages keep their
+    `source` (the originating outlet) and `editor` (责任编辑) apart from it.
+    `captions` and `images` are kept out of `paragraphs` so that text analysis
+    never sees them. `flags` records anything odd about the page (for example
+    "no-publish-time", "traditional-chinese", "truncated-html").
+    """
+
+    title: str | None
+    paragraphs: tuple[str, ...]
+    extractor: Provenance
+    url: str | None = None
+    docid: str | None = None
+    site: str | None = None
+    channel: str | None = None
+    author: str | None = None
+    source: str | None = None
+    editor: str | None = None
+    published_at: datetime | None = None
+    captions: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    source_kind: str = "html"
+    encoding: str | None = None
+    flags: tuple[str, ...] = ()
+    extras: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The one canonical text every span points into."""
+        return "\n".join(self.paragraphs)
+
+    @property
+    def key(self) -> str:
+        """Identity across hosts and copies: DOCID, else URL, else content hash."""
+        if self.docid:
+            return f"docid:{self.docid}"
+        if self.url:
+            return f"url:{self.url}"
+        digest = hashlib.sha256(f"{self.title or ''}\n{self.text}".encode()).hexdigest()
+        return f"sha256:{digest[:32]}"
+
+    @property
+    def id(self) -> str:
+        """A short stable id derived from `key` (safe in file names and URLs)."""
+        return hashlib.sha1(self.key.encode()).hexdigest()[:16]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (datetimes as ISO 8601, provenance as "name/version")."""
+        data = asdict(self)
+        data["published_at"] = self.published_at.isoformat() if self.published_at else None
+        data["extractor"] = str(self.extractor)
+        data["paragraphs"] = list(self.paragraphs)
+        data["captions"] = list(self.captions)
+        data["images"] = list(self.images)
+        data["flags"] = list(self.flags)
+        data["extras"] = dict(self.extras)
+        data["id"] = self.id
+        return data

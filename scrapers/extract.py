@@ -1,0 +1,85 @@
+"""One entry point from bytes to a clean Article: decode, pick an extractor, check the result.
+
+Extractors are chosen by host and page markers (never by dates in the URL):
+the NetEase rules when the page is a 163.com page or carries NetEase's markers,
+the generic density extractor for other HTML, the text-copy parser for text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from fincorpus.corpus.errors import NotAnArticle
+from fincorpus.corpus.model import Article, RawPage
+from fincorpus.scrapers.encoding import decode
+from fincorpus.scrapers.generic import GenericExtractor
+from fincorpus.scrapers.html import parse_html
+from fincorpus.scrapers.netease import NetEaseExtractor
+from fincorpus.scrapers.script import looks_traditional
+from fincorpus.scrapers.textcopy import TextCopyExtractor
+
+#: Pages larger than this are refused: no real article page comes near it.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+#: Extractors by name, in the order they are tried on HTML (the generic one last).
+HTML_EXTRACTORS = {"netease": NetEaseExtractor, "generic": GenericExtractor}
+TEXT_EXTRACTORS = {"textcopy": TextCopyExtractor}
+
+_HTML_MARK = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
+_MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
+          b"GIF8": "GIF", b"\x1f\x8b": "gzip", b"\x7fELF": "ELF"}
+
+
+def _refuse_unreadable(data: bytes, name: str) -> None:
+    if not data.strip():
+        raise NotAnArticle(f"{name}: the file is empty; give a saved HTML page or a text copy", "empty-file")
+    if len(data) > MAX_PAGE_BYTES:
+        size = len(data) / 1024 / 1024
+        raise NotAnArticle(f"{name}: {size:.1f} MB is over the {MAX_PAGE_BYTES // 2**20} MB page limit; "
+                           "is this really one article page?", "too-large")
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            raise NotAnArticle(f"{name}: this is a {kind} file, not HTML or text", "binary")
+    sample = data[:8192]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise NotAnArticle(f"{name}: binary content (NUL bytes), not HTML or text", "binary")
+
+
+def _flags(text: str, is_html: bool, article: Article) -> tuple[str, ...]:
+    flags = list(article.flags)
+    if is_html and "</html" not in text[-4096:].lower() and "</body" not in text[-8192:].lower():
+        flags.append("truncated-html")
+    if article.published_at is None:
+        flags.append("no-publish-time")
+    if looks_traditional(article.text):
+        flags.append("traditional-chinese")
+    return tuple(dict.fromkeys(flags))
+
+
+def extract(data: bytes, url: str | None = None, content_type: str | None = None) -> Article:
+    """A clean Article from page bytes (HTML or a copied-text page).
+
+    Raises NotAnArticle, with a one-line reason, for pages that hold no article
+    (empty, binary, deleted, anti-bot, empty body); never returns an empty article.
+    """
+    name = url or "page"
+    _refuse_unreadable(data, name)
+    decoded = decode(data, content_type)
+    text = decoded.text
+    is_html = bool(_HTML_MARK.search(text[:20000]))
+    if is_html:
+        doc = parse_html(text, url, decoded.encoding)
+        extractor = next(e() for e in HTML_EXTRACTORS.values() if e().matches(doc))
+        article = extractor.extract(doc)
+    else:
+        article = TextCopyExtractor().extract(text, url)
+    if not article.paragraphs:
+        raise NotAnArticle(f"{name}: no article body found (deleted page, anti-bot page or not an "
+                           "article)", "empty-body")
+    return replace(article, encoding=decoded.encoding, flags=_flags(text, is_html, article))
+
+
+def extract_page(page: RawPage) -> Article:
+    """Extract a stored or fetched RawPage (its final URL names the article)."""
+    return extract(page.body, page.final_url or page.url, page.content_type)
