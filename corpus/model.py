@@ -96,10 +96,10 @@ class Article:
 
     @property
     def key(self) -> str:
-        """Identity across hosts and copies: DOCID, else URL, else content hash."""
+        """Identity across hosts and copies: DOCID, else web URL, else content hash."""
         if self.docid:
             return f"docid:{self.docid}"
-        if self.url:
+        if self.url and not self.url.startswith("file:"):
             return f"url:{self.url}"
         digest = hashlib.sha256(f"{self.title or ''}\n{self.text}".encode()).hexdigest()
         return f"sha256:{digest[:32]}"

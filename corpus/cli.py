@@ -1,0 +1,174 @@
+"""The `fincorpus` command: a thin layer over the library; each command calls one function."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Callable, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from fincorpus.corpus.errors import FincorpusError
+from fincorpus.corpus.export import FORMATS, LEVELS, export as export_table
+from fincorpus.corpus.pipeline import Outcome, add_paths, expand_paths, summarize
+from fincorpus.corpus.store import Store, default_db_path
+from fincorpus.scrapers.extract import extract_page
+from fincorpus.scrapers.source import load_source
+
+app = typer.Typer(help="Collect, clean and export Chinese financial commentary (NetEase 网易号 and more).",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+out = Console(highlight=False)
+
+DbOption = Annotated[Path, typer.Option("--db", envvar="FINCORPUS_DB",
+                                        help="Store file (default ./fincorpus.db, or $FINCORPUS_DB).",
+                                        default_factory=default_db_path, show_default=False)]
+
+
+def friendly_errors(command: Callable) -> Callable:
+    """Turn a FincorpusError into one line on stderr and exit status 1 (never a traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FincorpusError as error:
+            err.print(f"[red]error:[/red] {error}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def outcome_bar(total: int, label: str) -> Iterator[Callable[[Outcome], None]]:
+    """A progress bar on stderr advanced once per outcome, with running counts."""
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
+               TimeElapsedColumn())
+    counts = {"added": 0, "present": 0, "failed": 0}
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(label, total=total, counts="")
+
+        def advance(outcome: Outcome) -> None:
+            counts[outcome.status] += 1
+            bar.update(task, advance=1, counts=" ".join(f"{k} {v}" for k, v in counts.items()))
+
+        yield advance
+
+
+def print_outcomes(outcomes: list[Outcome]) -> None:
+    """One line per input that was not simply added, then the totals."""
+    for o in outcomes:
+        if o.status == "failed":
+            out.print(f"failed   {o.source}: {o.reason}", soft_wrap=True)
+        elif o.status == "present":
+            out.print(f"present  {o.source} (article {o.article_id})", soft_wrap=True)
+    counts = summarize(outcomes)
+    out.print(f"{counts['added']} added, {counts['present']} already present, {counts['failed']} failed")
+
+
+@app.command()
+@friendly_errors
+def add(paths: Annotated[list[Path], typer.Argument(help="HTML files, text copies or folders.")],
+        db: DbOption) -> None:
+    """Add saved HTML pages and copied-text pages to the store.
+
+    Example: fincorpus add saved_pages/ article.html copy.txt --db study.db
+    """
+    files = list(expand_paths(paths))
+    with Store(db) as store, outcome_bar(len(files), "adding") as progress:
+        outcomes = add_paths(files, store, progress)
+    print_outcomes(outcomes)
+    if outcomes and all(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+@friendly_errors
+def extract(source: Annotated[str, typer.Argument(help="An HTML file, a text copy, or an http(s) URL.")],
+            as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Extract one page to a clean article, printed; nothing is stored.
+
+    Example: fincorpus extract https://www.163.com/dy/article/K8A1B2C3D4E5F6G7.html --json
+    """
+    article = extract_page(load_source(source))
+    if as_json:
+        keys = ("url", "docid", "site", "title", "author", "source", "editor", "published_at",
+                "channel", "paragraphs", "captions", "images", "flags", "extractor", "encoding")
+        record = {k: v for k, v in article.as_dict().items() if k in keys}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        return
+    out.print(f"[bold]{article.title or '(no title)'}[/bold]", highlight=False)
+    meta = [article.author or article.source, article.published_at and article.published_at.isoformat()]
+    out.print(" · ".join(str(m) for m in meta if m), style="dim")
+    for paragraph in article.paragraphs:
+        out.print(paragraph, soft_wrap=True, markup=False)
+
+
+@app.command()
+@friendly_errors
+def export(output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+           db: DbOption,
+           level: Annotated[str, typer.Option(help=f"Unit per row: {', '.join(LEVELS)}.")] = "article",
+           fmt: Annotated[Optional[str], typer.Option("--format", help=f"{', '.join(FORMATS)} "
+                                                      "(default: from the file suffix).")] = None,
+           encoding: Annotated[str, typer.Option(help="CSV encoding; utf-8-sig puts the BOM "
+                                                 "Excel needs.")] = "utf-8-sig") -> None:
+    """Export stored articles as CSV (Excel-ready), Parquet or JSON Lines.
+
+    Example: fincorpus export --level article --format csv -o articles.csv
+    """
+    with Store(db) as store:
+        rows = export_table(store, output, level, fmt, encoding)
+    out.print(f"wrote {rows} rows to {output}")
+
+
+@app.command()
+@friendly_errors
+def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the store and the CSV.")]
+         = Path("fincorpus-demo")) -> None:
+    """Run the whole chain on the bundled sample corpus, offline.
+
+    Serves the sample pages on 127.0.0.1, fetches each over HTTP, extracts,
+    stores and exports articles.csv.
+
+    Example: fincorpus demo --out /tmp/demo
+    """
+    from fincorpus.corpus.demo import run_demo
+    from fincorpus.corpus.sample import sample_pages
+
+    with outcome_bar(len(sample_pages()), "fetching sample pages") as progress:
+        result = run_demo(out_dir, progress)
+    counts = result.counts
+    out.print(f"sample corpus: {len(result.outcomes)} pages fetched over HTTP in {result.seconds:.1f} s")
+    out.print(f"  {counts['added']} articles added, {counts['present']} already present, "
+              f"{counts['failed']} pages that are not articles (as expected: deleted, anti-bot)")
+    for o in result.outcomes:
+        if o.status == "failed":
+            out.print(f"    {o.reason}", style="dim", soft_wrap=True)
+    out.print(f"store:    {result.db_path}")
+    out.print(f"articles: {result.csv_path} ({result.articles_exported} rows, UTF-8 with BOM)")
+
+
+@app.command()
+@friendly_errors
+def info(db: DbOption) -> None:
+    """How many raw pages, articles and failed pages the store holds.
+
+    Example: fincorpus info --db study.db
+    """
+    with Store(db) as store:
+        counts, failures = store.counts(), store.failures()
+    out.print(f"{db}: {counts['raw_pages']} raw pages, {counts['articles']} articles, "
+              f"{counts['extraction_failures']} pages without an article")
+    for failure in failures:
+        out.print(f"  {failure.kind:12} {failure.reason}", soft_wrap=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

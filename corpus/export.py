@@ -1,0 +1,103 @@
+"""Tables for study: the store as pandas DataFrames, written as CSV, Parquet or JSON Lines.
+
+CSV is for people: UTF-8 with a byte-order mark so Excel shows the Chinese,
+one row per unit, stable column names, and no cell that a spreadsheet would
+run as a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from fincorpus.corpus.errors import BadInput
+from fincorpus.corpus.store import Store, StoredArticle
+
+LEVELS = ("article",)
+FORMATS = ("csv", "parquet", "jsonl")
+
+#: The article table's columns, in order; the README's data dictionary documents each.
+ARTICLE_COLUMNS = (
+    "article_id", "key", "docid", "url", "site", "channel", "title", "author", "source", "editor",
+    "published_at", "n_paragraphs", "n_chars", "text", "captions", "images", "flags",
+    "source_kind", "encoding", "extractor", "raw_page_id", "fetched_at", "extracted_at",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _article_record(stored: StoredArticle) -> dict:
+    a = stored.article
+    return {
+        "article_id": a.id, "key": a.key, "docid": a.docid, "url": a.url, "site": a.site,
+        "channel": a.channel, "title": a.title, "author": a.author, "source": a.source,
+        "editor": a.editor, "published_at": a.published_at, "n_paragraphs": len(a.paragraphs),
+        "n_chars": sum(len(p) for p in a.paragraphs), "text": a.text,
+        "captions": "\n".join(a.captions), "images": "\n".join(a.images),
+        "flags": ";".join(a.flags), "source_kind": a.source_kind, "encoding": a.encoding,
+        "extractor": str(a.extractor), "raw_page_id": stored.raw_page_id,
+        "fetched_at": stored.fetched_at, "extracted_at": stored.extracted_at,
+    }
+
+
+def tables(store: Store, level: str = "article") -> pd.DataFrame:
+    """One row per unit of `level`; timestamps tz-aware, counts numeric."""
+    if level not in LEVELS:
+        raise BadInput(f"level {level!r} is not available yet; choose one of {', '.join(LEVELS)}")
+    frame = pd.DataFrame([_article_record(s) for s in store.articles()],
+                         columns=list(ARTICLE_COLUMNS))
+    frame["published_at"] = pd.to_datetime(frame["published_at"].astype(object), utc=True)
+    frame["published_at"] = frame["published_at"].dt.tz_convert("Asia/Shanghai")
+    for column in ("fetched_at", "extracted_at"):
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame.astype({"n_paragraphs": "int64", "n_chars": "int64", "raw_page_id": "int64"})
+
+
+def inert(value: object) -> object:
+    """A text cell a spreadsheet will show, never evaluate (a leading quote defuses =, +, -, @)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with timestamps as ISO 8601 text that keeps their offset (+08:00 stays +08:00)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].map(lambda t: t.isoformat() if pd.notna(t) else None)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> None:
+    """CSV for Excel: BOM by default, formula-looking cells made inert, ISO timestamps."""
+    safe = _iso_times(frame)
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(inert)
+    safe.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet keeps the types: tz-aware timestamps, integer counts."""
+    frame.to_parquet(path, index=False)
+
+
+def write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    """One JSON object per line, UTF-8, ISO timestamps."""
+    _iso_times(frame).to_json(path, orient="records", lines=True, force_ascii=False)
+
+
+def export(store: Store, path: Path, level: str = "article", fmt: str | None = None,
+           encoding: str = "utf-8-sig") -> int:
+    """Write the `level` table to `path` in `fmt` (default: from the suffix); returns the row count."""
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    writers = {"csv": lambda f: write_csv(f, path, encoding), "parquet": lambda f: write_parquet(f, path),
+               "jsonl": lambda f: write_jsonl(f, path)}
+    if fmt not in writers:
+        raise BadInput(f"{path}: unknown format {fmt!r}; use --format csv, parquet or jsonl")
+    if not path.parent.exists():
+        raise BadInput(f"{path}: folder {path.parent} does not exist; create it first")
+    frame = tables(store, level)
+    writers[fmt](frame)
+    return len(frame)

@@ -1,0 +1,84 @@
+"""The store's schema as ordered migrations, applied once per database file.
+
+`PRAGMA user_version` records how many have been applied; each runs in its own
+transaction, so a crash leaves the file at the previous version, never half-way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fincorpus.corpus.errors import StoreError
+
+_V1 = """
+CREATE TABLE raw_pages (
+    id           INTEGER PRIMARY KEY,
+    sha256       TEXT    NOT NULL UNIQUE,
+    url          TEXT,
+    final_url    TEXT,
+    status       INTEGER,
+    headers      TEXT    NOT NULL,   -- JSON object
+    body         BLOB    NOT NULL,   -- zlib-compressed bytes exactly as fetched or read
+    body_size    INTEGER NOT NULL,
+    source_kind  TEXT    NOT NULL,   -- http | file
+    fetched_at   TEXT    NOT NULL,
+    added_at     TEXT    NOT NULL
+);
+CREATE INDEX raw_pages_url ON raw_pages(url);
+
+CREATE TABLE articles (
+    id                TEXT    PRIMARY KEY,
+    key               TEXT    NOT NULL UNIQUE,  -- docid:…, url:… or sha256:…
+    raw_page_id       INTEGER NOT NULL REFERENCES raw_pages(id),
+    url               TEXT,
+    docid             TEXT,
+    site              TEXT,
+    channel           TEXT,
+    title             TEXT,
+    author            TEXT,
+    source            TEXT,
+    editor            TEXT,
+    published_at      TEXT,             -- ISO 8601 with offset
+    paragraphs        TEXT    NOT NULL, -- JSON array
+    captions          TEXT    NOT NULL,
+    images            TEXT    NOT NULL,
+    flags             TEXT    NOT NULL,
+    extras            TEXT    NOT NULL, -- JSON object
+    source_kind       TEXT    NOT NULL,
+    encoding          TEXT,
+    extractor         TEXT    NOT NULL,
+    extractor_version TEXT    NOT NULL,
+    extracted_at      TEXT    NOT NULL
+);
+CREATE INDEX articles_raw_page ON articles(raw_page_id);
+CREATE INDEX articles_published ON articles(published_at);
+
+CREATE TABLE extraction_failures (
+    raw_page_id  INTEGER PRIMARY KEY REFERENCES raw_pages(id),
+    kind         TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    failed_at    TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, name: str) -> None:
+    """Bring the database to SCHEMA_VERSION; refuse a file written by a newer fincorpus."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"{name}: store schema v{current} is newer than this fincorpus "
+                         f"(v{SCHEMA_VERSION}); upgrade fincorpus to open it")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version - 1].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
