@@ -52,10 +52,11 @@ def normalize_codec(name: str | None) -> str | None:
 
 
 def _strict(body: bytes, codec: str | None) -> str | None:
+    """The body decoded strictly, forgiving only a character cut off at the very end."""
     if codec is None:
         return None
     try:
-        return body.decode(codec)
+        return codecs.getincrementaldecoder(codec)().decode(body, final=False)
     except (UnicodeDecodeError, LookupError):
         return None
 
@@ -74,8 +75,13 @@ def decode(body: bytes, content_type: str | None = None) -> Decoded:
     candidates = [("header", header_charset(content_type))]
     head = body[:16384]
     candidates.append(("meta", EncodingDetector.find_declared_encoding(head, is_html=True)))
+    # Non-ASCII bytes that are valid UTF-8 are UTF-8, whatever a legacy label says:
+    # GB18030 would decode most of them too, as mojibake.
+    is_utf8 = not body.isascii() and _strict(body, "utf-8") is not None
     for method, declared in candidates:
         codec = normalize_codec(declared)
+        if is_utf8 and codec not in (None, "utf-8"):
+            continue
         text = _strict(body, codec)
         if text is not None:
             return Decoded(text, codec, method)

@@ -8,6 +8,7 @@ the generic density extractor for other HTML, the text-copy parser for text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from fincorpus.corpus.errors import NotAnArticle
@@ -25,6 +26,10 @@ MAX_PAGE_BYTES = 16 * 1024 * 1024
 #: Extractors by name, in the order they are tried on HTML (the generic one last).
 HTML_EXTRACTORS = {"netease": NetEaseExtractor, "generic": GenericExtractor}
 TEXT_EXTRACTORS = {"textcopy": TextCopyExtractor}
+
+#: Share of control / unassigned / undecodable characters above which decoded text is binary.
+GARBAGE_RATIO = 0.05
+_GARBAGE_CATEGORIES = frozenset({"Cc", "Cn", "Cs"})
 
 _HTML_MARK = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
@@ -44,6 +49,19 @@ def _refuse_unreadable(data: bytes, name: str) -> None:
     sample = data[:8192]
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise NotAnArticle(f"{name}: binary content (NUL bytes), not HTML or text", "binary")
+
+
+def _refuse_decoded(text: str, name: str) -> None:
+    """Refuse text that decodes to blanks, or to binary (a few % control/undecodable chars)."""
+    if not text.replace("\ufeff", "").strip():
+        raise NotAnArticle(f"{name}: the file holds only whitespace; give a saved HTML page or a "
+                           "text copy", "empty-file")
+    sample = text[:100_000]
+    bad = sum(1 for ch in sample if ch not in "\t\n\r\f\v"
+              and (ch == "\ufffd" or unicodedata.category(ch) in _GARBAGE_CATEGORIES))
+    if bad > GARBAGE_RATIO * len(sample):
+        raise NotAnArticle(f"{name}: {bad} of {len(sample)} characters are control or undecodable "
+                           "bytes; this is binary data, not HTML or text", "binary")
 
 
 def _flags(text: str, is_html: bool, article: Article) -> tuple[str, ...]:
@@ -67,6 +85,7 @@ def extract(data: bytes, url: str | None = None, content_type: str | None = None
     _refuse_unreadable(data, name)
     decoded = decode(data, content_type)
     text = decoded.text
+    _refuse_decoded(text, name)
     is_html = bool(_HTML_MARK.search(text[:20000]))
     if is_html:
         doc = parse_html(text, url, decoded.encoding)
