@@ -25,6 +25,10 @@ app = typer.Typer(help="Collect, clean and export Chinese financial commentary (
 err = Console(stderr=True)
 out = Console(highlight=False)
 
+#: Keys of `extract --json`, in this order: the documented ones first.
+JSON_KEYS = ("url", "docid", "site", "title", "author", "published_at", "paragraphs", "extractor",
+             "source", "editor", "channel", "captions", "images", "flags", "encoding")
+
 DbOption = Annotated[Path, typer.Option("--db", envvar="FINCORPUS_DB",
                                         help="Store file (default ./fincorpus.db, or $FINCORPUS_DB).",
                                         default_factory=default_db_path, show_default=False)]
@@ -97,9 +101,8 @@ def extract(source: Annotated[str, typer.Argument(help="An HTML file, a text cop
     """
     article = extract_page(load_source(source))
     if as_json:
-        keys = ("url", "docid", "site", "title", "author", "source", "editor", "published_at",
-                "channel", "paragraphs", "captions", "images", "flags", "extractor", "encoding")
-        record = {k: v for k, v in article.as_dict().items() if k in keys}
+        data = article.as_dict()
+        record = {key: data[key] for key in JSON_KEYS}
         sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         return
     out.print(f"[bold]{article.title or '(no title)'}[/bold]", highlight=False)
@@ -146,7 +149,7 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
     counts = result.counts
     out.print(f"sample corpus: {len(result.outcomes)} pages fetched over HTTP in {result.seconds:.1f} s")
     out.print(f"  {counts['added']} articles added, {counts['present']} already present, "
-              f"{counts['failed']} pages that are not articles (as expected: deleted, anti-bot)")
+              f"{counts['failed']} pages that are not articles (as expected: deleted, anti-bot)", soft_wrap=True)
     for o in result.outcomes:
         if o.status == "failed":
             out.print(f"    {o.reason}", style="dim", soft_wrap=True)

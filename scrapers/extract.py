@@ -23,6 +23,9 @@ from fincorpus.scrapers.textcopy import TextCopyExtractor
 #: Pages larger than this are refused: no real article page comes near it.
 MAX_PAGE_BYTES = 16 * 1024 * 1024
 
+#: A body shorter than this (without whitespace) is not an article: a stray note, a label.
+MIN_BODY_CHARS = 20
+
 #: Extractors by name, in the order they are tried on HTML (the generic one last).
 HTML_EXTRACTORS = {"netease": NetEaseExtractor, "generic": GenericExtractor}
 TEXT_EXTRACTORS = {"textcopy": TextCopyExtractor}
@@ -89,13 +92,16 @@ def extract(data: bytes, url: str | None = None, content_type: str | None = None
     is_html = bool(_HTML_MARK.search(text[:20000]))
     if is_html:
         doc = parse_html(text, url, decoded.encoding)
-        extractor = next(e() for e in HTML_EXTRACTORS.values() if e().matches(doc))
-        article = extractor.extract(doc)
+        extractors = (cls() for cls in HTML_EXTRACTORS.values())
+        article = next(x for x in extractors if x.matches(doc)).extract(doc)
     else:
         article = TextCopyExtractor().extract(text, url)
     if not article.paragraphs:
         raise NotAnArticle(f"{name}: no article body found (deleted page, anti-bot page or not an "
                            "article)", "empty-body")
+    if len("".join(article.text.split())) < MIN_BODY_CHARS:
+        raise NotAnArticle(f"{name}: only {len(article.text.strip())} characters of text; "
+                           "too short to be an article", "too-short")
     return replace(article, encoding=decoded.encoding, flags=_flags(text, is_html, article))
 
 

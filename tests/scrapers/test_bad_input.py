@@ -217,3 +217,9 @@ def test_copy_like_text_raises_only_not_an_article(lines: list[str], sep: str) -
     else:
         assert article.paragraphs and all(p.strip() == p and p for p in article.paragraphs)
     _never_crashes(text.encode("utf-8"))
+
+
+def test_a_few_words_of_text_are_not_an_article() -> None:
+    with pytest.raises(NotAnArticle) as caught:
+        extract("备忘：周五交稿\n".encode("utf-8"))
+    assert caught.value.kind == "too-short"
