@@ -35,7 +35,8 @@ _TIME_KEYS = ("article:published_time", "og:article:published_time", "og:release
               "pubdate", "publishdate", "PubDate", "publish_date", "publish-date", "datePublished",
               "weibo: article:create_at", "sailthru.date", "dc.date", "DC.date.issued", "date")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
-_NEAR_SOURCE = re.compile(r"来源\s*[:：︰]\s*([^\s|｜/]{2,30})")
+# Inline spans run together in the text (来源：X分享到：…), so the name stops at the next label.
+_NEAR_SOURCE = re.compile(r"来源\s*[:：︰]\s*([^\s|｜/]{2,30}?)(?=分享|责任编辑|编辑|作者|字号|评论|打印|[\s|｜/]|$)")
 _NEAR_AUTHOR = re.compile(r"(?:作者|记者|文)\s*[:：︰/]\s*([^\s|｜/,，]{2,20})")
 _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "co", "ac"})
 
@@ -254,6 +255,19 @@ def text_after(start: etree._Element, stop: etree._Element | None, limit: int = 
     return " ".join(parts)[:limit]
 
 
+def editor_after(container: etree._Element, siblings: int = 3) -> str | None:
+    """The 责任编辑 printed just after the body container (a sibling, not inside it)."""
+    for element in container.itersiblings():
+        if siblings == 0:
+            break
+        if isinstance(element.tag, str):
+            siblings -= 1
+            credits = parse_credits(element_text(element))
+            if credits and credits.get("editor"):
+                return credits["editor"]
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Meta:
     """Page metadata found outside the body."""
@@ -343,5 +357,6 @@ class GenericExtractor:
             title=title, paragraphs=tuple(body.paragraphs),
             extractor=Provenance(self.name, self.version),
             url=url, site=registrable_domain(url), author=meta.author,
-            source=body.source or meta.source, editor=body.editor, published_at=meta.published_at,
+            source=body.source or meta.source, editor=body.editor or editor_after(choice.top),
+            published_at=meta.published_at,
             captions=tuple(body.captions), images=tuple(dict.fromkeys(body.images)))

@@ -16,7 +16,7 @@ from fincorpus.corpus.model import Article, Provenance
 from fincorpus.scrapers import netease_meta as meta
 from fincorpus.scrapers.html import HtmlDocument, clean_text
 from fincorpus.scrapers.netease_body import Body, extract_body, find_container
-from fincorpus.scrapers.netease_media import gallery_body, is_video_page, video_body
+from fincorpus.scrapers.netease_media import gallery_body, gallery_source, is_video_page, video_body
 from fincorpus.scrapers.netease_rules import Rules, rules
 from fincorpus.scrapers.netease_select import Index
 
@@ -53,7 +53,7 @@ class NetEaseExtractor:
         url = meta.canonical_url(ix, doc, r)
         _refuse_deleted_title(ix, doc, url, r)
         body = _body(ix, doc, url, r)
-        src = meta.source(ix, r)
+        src = meta.source(ix, r) or gallery_source(ix, r)
         extras = meta.extras(ix, r)
         if body.original_title:
             extras["original_title"] = body.original_title

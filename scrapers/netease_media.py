@@ -6,10 +6,8 @@ import json
 import re
 from typing import Any, Iterator
 
-
-from fincorpus.scrapers import boilerplate
-from fincorpus.scrapers.html import HtmlDocument, clean_text, element_text
-from fincorpus.scrapers.netease_body import Body
+from fincorpus.scrapers.html import HtmlDocument, clean_text
+from fincorpus.scrapers.netease_body import Body, extract_body
 from fincorpus.scrapers.netease_meta import meta
 from fincorpus.scrapers.netease_rules import Rules
 from fincorpus.scrapers.netease_select import Index
@@ -34,15 +32,32 @@ def _first_str(item: dict, keys: list[str]) -> str:
     return ""
 
 
-def gallery_body(ix: Index, rules: Rules) -> Body | None:
-    """A photo set's descriptions as paragraphs and its photos as images; None if no gallery."""
-    spec = rules["media"]
-    area = ix.first(spec["gallery"])
+def _gallery(ix: Index, rules: Rules) -> Any:
+    """The parsed gallery JSON of a photo set; None without one (or when it does not parse)."""
+    area = ix.first(rules["media"]["gallery"])
     if area is None:
         return None
     try:
-        data = json.loads(area.text or "")
+        return json.loads(area.text or "")
     except ValueError:
+        return None
+
+
+def gallery_source(ix: Index, rules: Rules) -> str | None:
+    """The 来源 of a photo set as its gallery JSON states it (info.source):
+    for photo pages that print no 来源 line."""
+    spec = rules["media"]
+    data = _gallery(ix, rules)
+    info = data.get(spec["gallery_info_key"]) if isinstance(data, dict) else None
+    found = _first_str(info, spec["gallery_source_keys"]) if isinstance(info, dict) else ""
+    return clean_text(found) or None
+
+
+def gallery_body(ix: Index, rules: Rules) -> Body | None:
+    """A photo set's descriptions as paragraphs and its photos as images; None if no gallery."""
+    spec = rules["media"]
+    data = _gallery(ix, rules)
+    if data is None:
         return None
     body = Body()
     for item in _items(data):
@@ -67,14 +82,15 @@ def is_video_page(ix: Index, doc: HtmlDocument, url: str | None, rules: Rules) -
 
 
 def video_body(ix: Index, rules: Rules) -> Body:
-    """The video's own description as the body (empty when the page prints none)."""
-    bp = boilerplate.load()
+    """The video's own description as the body (empty when the page prints none).
+
+    The first description element that yields text wins; it is walked like an article body,
+    so a description written as several <p> keeps one paragraph per block. The player's
+    poster is a cover frame, not a picture of the description: it is not an image of the body.
+    """
     body = Body()
     for el in ix.select(rules["media"]["video_description"]):
-        text = clean_text(bp.strip_disclaimers(element_text(el)))
-        if text and text not in body.paragraphs:
-            body.paragraphs.append(text)
+        body = extract_body(el, rules)
         if body.paragraphs:
             break
-    body.images.extend(ix.select("video@poster"))
     return body

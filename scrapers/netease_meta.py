@@ -26,13 +26,73 @@ def _norm(text: str | None) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
-def _texts(ix: Index, selectors: list[str]) -> Iterator[str]:
-    """Non-empty rendered texts of the selectors' elements, computed lazily in rule order."""
+def _own_docids(ix: Index, rules: Rules) -> set[str]:
+    """DOCIDs the page states for itself (canonical link, og:url, data-docid)."""
+    pattern = re.compile(rules["url"]["docid"])
+    links = ix.by_tag.get("link", [])
+    values = [el.get("href") or "" for el in links if el.get("rel") == "canonical"]
+    values += [meta(ix, "og:url") or "", *ix.select("[data-docid]@data-docid")]
+    found = {m.group(1) for v in values if (m := pattern.search(urlsplit(v.strip()).path))}
+    return found | {v.strip() for v in values if re.fullmatch(r"[A-Z0-9]{16}", v.strip())}
+
+
+def _links_elsewhere(item: etree._Element, pattern: re.Pattern[str], own: set[str]) -> bool:
+    """True when the element links to an article page other than this one."""
+    for link in item.iter("a"):
+        match = pattern.search(urlsplit((link.get("href") or "").strip()).path)
+        if match and match.group(1) not in own:
+            return True
+    return False
+
+
+def foreign_roots(ix: Index, rules: Rules) -> frozenset:
+    """Roots of the blocks about other articles (feeds, recommendations, 往期回顾, comments).
+
+    Their entries print a time, a source and a title of their own; a page without its own
+    publish time or account card would otherwise take them from the first entry. Found once
+    per page (kept in the index memo).
+    """
+    if "foreign" not in ix.memo:
+        spec = rules["regions"]
+        roots = set(ix.select(spec["foreign"]))
+        pattern, own = re.compile(rules["url"]["docid"]), _own_docids(ix, rules)
+        for tag in spec["item_tags"]:
+            items = ix.by_tag.get(tag, [])
+            roots.update(item for item in items if _links_elsewhere(item, pattern, own))
+        ix.memo["foreign"] = frozenset(roots)
+    return ix.memo["foreign"]  # type: ignore[return-value]
+
+
+def is_own(el: etree._Element, ix: Index, rules: Rules) -> bool:
+    """True when the element is not inside a block about another article."""
+    roots = foreign_roots(ix, rules)
+    return el not in roots and not any(a in roots for a in el.iterancestors())
+
+
+def _own_elements(ix: Index, selector: str, rules: Rules) -> list:
+    found = ix.select(selector)
+    return [el for el in found if isinstance(el, etree._Element) and is_own(el, ix, rules)]
+
+
+def _texts(ix: Index, selectors: list[str], rules: Rules) -> Iterator[str]:
+    """Non-empty rendered texts of the selectors' own elements (never inside a feed),
+    computed lazily in rule order."""
     for selector in selectors:
-        for el in ix.select(selector):
-            text = element_text(el) if isinstance(el, etree._Element) else ""
+        for el in _own_elements(ix, selector, rules):
+            text = element_text(el)
             if text:
                 yield text
+
+
+def _attributes(ix: Index, selectors: list[str], rules: Rules) -> Iterator[str]:
+    """Values of `selector@attr` rules on the page's own elements only
+    (a feed entry's data-ptime is another article's time)."""
+    for selector in selectors:
+        path, _, attribute = selector.partition("@")
+        for el in _own_elements(ix, path, rules):
+            value = el.get(attribute)
+            if value is not None:
+                yield value
 
 
 def meta(ix: Index, *keys: str) -> str | None:
@@ -71,7 +131,7 @@ def page_title(ix: Index, rules: Rules) -> str | None:
 
 def title(ix: Index, rules: Rules) -> str | None:
     """The headline: a known title element, else the h1/h2 equal to <title>, else og:title/<title>."""
-    found = next(_texts(ix, rules["title"]["selectors"]), None)
+    found = next(_texts(ix, rules["title"]["selectors"], rules), None)
     if found:
         return found
     cleaned, og = page_title(ix, rules), clean_text(meta(ix, "og:title"))
@@ -86,10 +146,14 @@ def title(ix: Index, rules: Rules) -> str | None:
 
 
 def published_at(ix: Index, rules: Rules) -> datetime | None:
-    """Publish time: page attributes, then meta tags, then the time printed in the info line."""
+    """Publish time: page attributes, then meta tags, then the time printed in the info line.
+
+    Only the page's own elements count: a list of other articles prints their times, and a
+    page without a time of its own must come out without one (flagged no-publish-time).
+    """
     spec = rules["time"]
-    values = chain((str(v) for v in ix.select(spec["attributes"])), [meta(ix, *spec["metas"]) or ""],
-                   _texts(ix, spec["text"]))
+    values = chain(_attributes(ix, spec["attributes"], rules), [meta(ix, *spec["metas"]) or ""],
+                   _texts(ix, spec["text"], rules))
     for value in values:
         stamp = parse_datetime(value)
         if stamp:
@@ -117,11 +181,15 @@ def _labelled_source(el: etree._Element, rules: Rules) -> str | None:
 
 
 def source(ix: Index, rules: Rules) -> str | None:
-    """The outlet after 来源 (location suffix dropped); on 网易号 pages the account name."""
+    """The outlet after 来源 (location suffix dropped); on 网易号 pages the account name.
+
+    Read from the page's own info lines only: feed entries carry a .source of their own.
+    """
     spec = rules["source"]
-    labelled = (_labelled_source(e, rules) for e in ix.select(spec["labelled"]))
-    credits = (_credit_source(text) for text in _texts(ix, spec["credit"]))
-    for name in chain(_texts(ix, spec["direct"]), labelled, credits):
+    lines = (e for s in spec["labelled"] for e in _own_elements(ix, s, rules))
+    labelled = (_labelled_source(e, rules) for e in lines)
+    credits = (_credit_source(text) for text in _texts(ix, spec["credit"], rules))
+    for name in chain(_texts(ix, spec["direct"], rules), labelled, credits):
         name = _strip_location(name or "", rules)
         if name:
             return name
@@ -136,7 +204,7 @@ def _credit_source(text: str) -> str | None:
 def editor(ix: Index, rules: Rules) -> str | None:
     """The 责任编辑 value as printed (e.g. 李曦_NN2587)."""
     pattern = re.compile(rules["editor"]["pattern"])
-    for text in _texts(ix, rules["editor"]["regions"]):
+    for text in _texts(ix, rules["editor"]["regions"], rules):
         match = pattern.search(text)
         if match:
             return match.group("name")
@@ -152,10 +220,13 @@ def is_dy(ix: Index, doc: HtmlDocument, url: str | None, rules: Rules) -> bool:
 
 
 def author(ix: Index, doc: HtmlDocument, url: str | None, src: str | None, rules: Rules) -> str | None:
-    """The 网易号 account on dy pages (card name, else the 来源 name); None elsewhere."""
+    """The 网易号 account on dy pages (card name, else the 来源 name); None elsewhere.
+
+    The card is the article's own author area; names in feed entries are other accounts.
+    """
     if not is_dy(ix, doc, url, rules):
         return None
-    return next(_texts(ix, rules["author"]["wemedia"]), None) or src
+    return next(_texts(ix, rules["author"]["wemedia"], rules), None) or src
 
 
 def channel(ix: Index, rules: Rules) -> str | None:

@@ -73,10 +73,15 @@ def parse(selector: str) -> tuple[tuple[tuple[Compound, ...], str | None], ...]:
 
 
 class Index:
-    """Tag, class, id and attribute-name tables of one parsed page, built in one pass."""
+    """Tag, class, id and attribute-name tables of one parsed page, built in one pass.
+
+    `memo` holds page-level facts derived from the tables (such as the blocks about other
+    articles), so that every field reading them pays for them once per page.
+    """
 
     def __init__(self, tree: etree._Element) -> None:
         self.tree = tree
+        self.memo: dict[str, object] = {}
         self.order: dict[etree._Element, int] = {}
         self.by_tag: dict[str, list] = defaultdict(list)
         self.by_class: dict[str, list] = defaultdict(list)

@@ -323,3 +323,73 @@ def test_rules_are_not_read_at_import() -> None:
             "print(r.rules.cache_info().currsize)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0"
+
+
+OLD_DY_WITH_FEED = """<html><head><meta charset="utf-8"><title>河堤上的柳树_网易订阅</title>
+<link rel="canonical" href="http://dy.163.com/v2/article/detail/WILL0W1234ABCD56.html"></head><body>
+<div class="main_content"><div class="article_box"><h2>河堤上的柳树</h2>
+<div class="share_box"><p class="time"><span>2019-04-05 06:07:08</span>　<span>来源: <a href="#">柳岸闲话</a></span></p></div>
+<div class="content"><p>河堤上的柳树是五十年前种下的。</p><p>每到春天，柳絮飘满整条街。</p></div>
+<div class="statement">特别声明：本文为网易自媒体平台“网易号”作者上传并发布，仅代表该作者观点。</div></div>
+<div class="feed_box"><ul>
+ <li><a href="http://dy.163.com/v2/article/detail/OTHR1234ABCD5678.html">另一篇文章</a>
+   <span class="source">别的账号</span><span class="time">2019-04-05 01:02:03</span></li></ul></div>
+</div>
+<div class="side_content"><div class="author_info"><a class="name" href="#">柳岸闲话</a></div>
+<div class="hot_list"><ul><li><span class="time">2019-04-04 09:09:09</span></li></ul></div></div>
+</body></html>"""
+
+
+def test_page_fields_never_come_from_feed_entries() -> None:
+    """A list item linking to another article is a feed entry even without a known class:
+    its .source / .time are not the page's (the page's own 来源 line and author card are)."""
+    article = _run(OLD_DY_WITH_FEED)
+    assert article.docid == "WILL0W1234ABCD56"
+    assert article.author == article.source == "柳岸闲话"
+    assert article.published_at == datetime(2019, 4, 5, 6, 7, 8, tzinfo=SHANGHAI)
+    no_card = OLD_DY_WITH_FEED.replace('<a class="name" href="#">柳岸闲话</a>', "")
+    assert _run(no_card).author == "柳岸闲话"  # from the 来源 line, not from the feed
+
+
+def _dy_without_time(own_ptime: str = "") -> str:
+    page = DY_PAGE.replace(' data-publishtime="2024-03-05 08:09:10"', "")
+    page = page.replace('<meta property="article:published_time" content="2024-03-05T08:09:10+08:00">', "")
+    page = page.replace("2024-03-05 08:09:10　来源", "来源")
+    assert "08:09:10" not in page
+    page = page.replace('id="contain"', f'id="contain"{own_ptime}')
+    feed = ('<ul class="post_wemedia_a_list"><li class="post_wemedia_a_item" data-ptime="2024-03-01 01:02:03">'
+            '<a href="https://www.163.com/dy/article/ZZZZ9999ZZZZ9999.html">往期文章</a></li></ul>'
+            '<div class="post_next" data-ptime="2024-03-02 01:02:03">下一篇</div>')
+    return page.replace('<div class="post_side">', f'<div class="post_side">{feed}')
+
+
+def test_no_publish_time_of_its_own_is_none_not_a_feed_time() -> None:
+    """Times of the account's 往期回顾 and the next-article teaser are other articles' times."""
+    article = extract(_dy_without_time().encode(), url="https://www.163.com/dy/article/ABCD1234EFGH5678.html")
+    assert article.extractor.name == "netease"
+    assert article.published_at is None and "no-publish-time" in article.flags
+    own = _run(_dy_without_time(' data-ptime="2024-03-05 08:09:10"'))
+    assert own.published_at == datetime(2024, 3, 5, 8, 9, 10, tzinfo=SHANGHAI)
+
+
+def test_photo_set_source_from_its_info_line_else_from_the_gallery_json() -> None:
+    gallery = {"info": {"setname": "秋收", "source": "田野日报"},
+               "list": [{"img": "https://pic.ws.126.net/1.jpg", "note": "稻子熟了。"}]}
+    area = f'<textarea name="gallery-data">{escape(json.dumps(gallery, ensure_ascii=False))}</textarea>'
+    page = ("<html><head><title>秋收_网易新闻</title></head><body><div class='headline'><h1>秋收</h1>"
+            "INFO</div>" + area + "</body></html>")
+    url = "https://www.163.com/photoview/00AP0001/654321.html"
+    printed = _run(page.replace("INFO", "<span class='photo_info'>2024-10-01 10:00:00　来源: 山村晚报</span>"), url)
+    assert printed.source == "山村晚报"
+    assert printed.published_at == datetime(2024, 10, 1, 10, 0, 0, tzinfo=SHANGHAI)
+    assert _run(page.replace("INFO", ""), url).source == "田野日报"
+
+
+def test_video_description_keeps_one_paragraph_per_block() -> None:
+    page = ("<html><head><title>雪山日出_网易视频</title></head><body><h1 class='title'>雪山日出</h1>"
+            "<video poster='https://v.ws.126.net/p.jpg'></video>"
+            "<div class='video_desc'><p>凌晨五点，第一缕阳光照在雪山顶上。</p><p>摄影师在山脚等了三天。</p></div>"
+            "</body></html>")
+    article = _run(page, "https://www.163.com/v/video/VABC12345.html")
+    assert article.paragraphs == ("凌晨五点，第一缕阳光照在雪山顶上。", "摄影师在山脚等了三天。")
+    assert article.images == ()  # the poster is the player's cover, not a picture of the text
