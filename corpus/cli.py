@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from fincorpus.corpus.errors import FincorpusError
 from fincorpus.corpus.export import FORMATS, LEVELS, export as export_table
 from fincorpus.corpus.pipeline import Outcome, add_paths, expand_paths, summarize
+from fincorpus.corpus.pipeline import reprocess as reprocess_pages
 from fincorpus.corpus.store import Store, default_db_path
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.source import load_source
@@ -53,26 +54,30 @@ def outcome_bar(total: int, label: str) -> Iterator[Callable[[Outcome], None]]:
     """A progress bar on stderr advanced once per outcome, with running counts."""
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[counts]}"),
                TimeElapsedColumn())
-    counts = {"added": 0, "present": 0, "failed": 0}
+    counts = {"added": 0, "updated": 0, "present": 0, "failed": 0}
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         task = bar.add_task(label, total=total, counts="")
 
         def advance(outcome: Outcome) -> None:
             counts[outcome.status] += 1
-            bar.update(task, advance=1, counts=" ".join(f"{k} {v}" for k, v in counts.items()))
+            bar.update(task, advance=1, counts=" ".join(f"{k} {v}" for k, v in counts.items() if v))
 
         yield advance
 
 
-def print_outcomes(outcomes: list[Outcome]) -> None:
+def print_outcomes(outcomes: list[Outcome], show_present: bool = True) -> None:
     """One line per input that was not simply added, then the totals."""
     for o in outcomes:
         if o.status == "failed":
             out.print(f"failed   {o.source}: {o.reason}", soft_wrap=True)
-        elif o.status == "present":
+        elif o.status == "updated":
+            out.print(f"updated  {o.source} (article {o.article_id})", soft_wrap=True)
+        elif o.status == "present" and show_present:
             out.print(f"present  {o.source} (article {o.article_id})", soft_wrap=True)
     counts = summarize(outcomes)
-    out.print(f"{counts['added']} added, {counts['present']} already present, {counts['failed']} failed")
+    updated = f"{counts['updated']} updated, " if counts["updated"] else ""
+    out.print(f"{counts['added']} added, {updated}{counts['present']} already present, "
+              f"{counts['failed']} failed")
 
 
 @app.command()
@@ -155,6 +160,22 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
             out.print(f"    {o.reason}", style="dim", soft_wrap=True)
     out.print(f"store:    {result.db_path}")
     out.print(f"articles: {result.csv_path} ({result.articles_exported} rows, UTF-8 with BOM)")
+
+
+@app.command()
+@friendly_errors
+def reprocess(db: DbOption) -> None:
+    """Extract every stored raw page again with the current extractors; nothing is re-fetched.
+
+    Run it after upgrading fincorpus: articles that come out different are updated.
+
+    Example: fincorpus reprocess --db study.db
+    """
+    with Store(db) as store:
+        total = store.counts()["raw_pages"]
+        with outcome_bar(total, "re-extracting") as progress:
+            outcomes = reprocess_pages(store, progress)
+    print_outcomes(outcomes, show_present=False)
 
 
 @app.command()

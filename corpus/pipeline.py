@@ -26,7 +26,7 @@ Progress = Callable[["Outcome"], None]
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one input: "added", "present" (already stored) or "failed"."""
+    """What happened to one input: "added", "updated", "present" (already stored) or "failed"."""
 
     source: str
     status: str
@@ -92,9 +92,42 @@ def fetch_urls(urls: Iterable[str], store: Store, fetcher: Fetcher,
     return outcomes
 
 
+def reprocess(store: Store, progress: Progress | None = None) -> list[Outcome]:
+    """Extract every stored raw page again with the current extractors: a parser fix, no re-crawl.
+
+    An article that comes out different replaces the stored one ("updated"); a page that
+    now fails keeps its earlier article and gets its failure recorded.
+    """
+    outcomes = []
+    for raw_id in store.raw_page_ids():
+        outcome = _reextract(store, raw_id)
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
+    return outcomes
+
+
+def _reextract(store: Store, raw_id: int) -> Outcome:
+    page = store.raw_page(raw_id)
+    source = page.final_url or page.url or f"raw page {raw_id}"
+    try:
+        article = extract_page(page)
+    except NotAnArticle as error:
+        store.put_failure(raw_id, error.kind, str(error))
+        return Outcome(source, "failed", reason=str(error))
+    stored = store.get_article(article.id)
+    if stored is None:
+        store.put_article(article, raw_id)
+        return Outcome(source, "added", article.id, article.title)
+    if stored.raw_page_id != raw_id or stored.article == article:
+        return Outcome(source, "present", article.id, article.title)
+    store.replace_article(article, raw_id)
+    return Outcome(source, "updated", article.id, article.title)
+
+
 def summarize(outcomes: Iterable[Outcome]) -> dict[str, int]:
-    """Counts of added / present / failed."""
-    counts = {"added": 0, "present": 0, "failed": 0}
+    """Counts of added / updated / present / failed."""
+    counts = {"added": 0, "updated": 0, "present": 0, "failed": 0}
     for outcome in outcomes:
         counts[outcome.status] += 1
     return counts

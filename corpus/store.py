@@ -132,6 +132,14 @@ class Store:
                          f"({', '.join('?' * len(_COLUMNS))})", _article_row(article, raw_page_id))
             return True
 
+    def replace_article(self, article: Article, raw_page_id: int) -> None:
+        """Overwrite the stored article of that key (a re-extraction of the same raw page)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM articles WHERE key = ?", (article.key,))
+            conn.execute("DELETE FROM extraction_failures WHERE raw_page_id = ?", (raw_page_id,))
+            conn.execute(f"INSERT INTO articles ({', '.join(_COLUMNS)}) VALUES "
+                         f"({', '.join('?' * len(_COLUMNS))})", _article_row(article, raw_page_id))
+
     def article_for_raw(self, raw_page_id: int) -> str | None:
         """The id of the article extracted from a raw page, if any."""
         row = self._conn.execute("SELECT id FROM articles WHERE raw_page_id = ?",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.pipeline import add_paths, fetch_urls, summarize
+from fincorpus.corpus.pipeline import add_paths, fetch_urls, reprocess, summarize
 from fincorpus.corpus.sample import serve_sample
 from fincorpus.scrapers.fetch import Fetcher, FetchSettings
 
@@ -42,7 +42,7 @@ def test_add_stores_raw_page_and_article_then_reports_present(store, pages) -> N
                                                                 ("gold.txt", "added")]
     assert "empty" in first[0].reason
     again = add_paths([pages], store)
-    assert summarize(again) == {"added": 0, "present": 1, "failed": 1}
+    assert summarize(again) == {"added": 0, "updated": 0, "present": 1, "failed": 1}
     assert store.counts() == {"raw_pages": 2, "articles": 1, "extraction_failures": 1}
 
 
@@ -67,3 +67,16 @@ def test_fetch_urls_over_real_http_stores_each_sample_page_once(store) -> None:
     assert summarize(second)["added"] == 0 and second[-1].status == "failed"
     assert "404" in second[-1].reason
     assert store.counts()["articles"] == summarize(first)["added"]
+
+
+def test_reprocess_reextracts_stored_pages_without_fetching(store, pages) -> None:
+    add_paths([pages], store)
+    (stored,) = list(store.articles())
+    with store.transaction() as conn:  # as if an older extractor had kept a disclaimer
+        conn.execute("UPDATE articles SET paragraphs = ?, extractor_version = '0'",
+                     ('["旧版本的输出，带着特别声明。"]',))
+    outcomes = reprocess(store)
+    assert summarize(outcomes) == {"added": 0, "updated": 1, "present": 0, "failed": 1}
+    (again,) = list(store.articles())
+    assert again.article == stored.article
+    assert summarize(reprocess(store))["updated"] == 0
