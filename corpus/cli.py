@@ -154,7 +154,8 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
     counts = result.counts
     out.print(f"sample corpus: {len(result.outcomes)} pages fetched over HTTP in {result.seconds:.1f} s")
     out.print(f"  {counts['added']} articles added, {counts['present']} already present, "
-              f"{counts['failed']} pages that are not articles (as expected: deleted, anti-bot)", soft_wrap=True)
+              f"{counts['failed']} pages without an article (the sample holds a deleted page and "
+              "an anti-bot page on purpose):", soft_wrap=True)
     for o in result.outcomes:
         if o.status == "failed":
             out.print(f"    {o.reason}", style="dim", soft_wrap=True)
