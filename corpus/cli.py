@@ -66,10 +66,12 @@ def outcome_bar(total: int, label: str) -> Iterator[Callable[[Outcome], None]]:
 
 
 def print_outcomes(outcomes: list[Outcome], show_present: bool = True) -> None:
-    """One line per input that was not simply added, then the totals."""
+    """One line per input (added with its title, or why it failed), then the totals."""
     for o in outcomes:
-        if o.status == "failed":
-            out.print(f"failed   {o.source}: {o.reason}", soft_wrap=True)
+        if o.status == "added":
+            out.print(f"added    {o.source}: {o.title or '(no title)'}", soft_wrap=True, markup=False)
+        elif o.status == "failed":
+            out.print(f"failed   {o.reason}", soft_wrap=True, markup=False)  # names the input
         elif o.status == "updated":
             out.print(f"updated  {o.source} (article {o.article_id})", soft_wrap=True)
         elif o.status == "present" and show_present:
