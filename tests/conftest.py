@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from fincorpus.corpus.store import Store
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def shared_dir() -> Path:
-    """../shared beside the checkout, or $FINCORPUS_SHARED."""
-    return Path(os.environ.get("FINCORPUS_SHARED") or REPO.parent / "shared")
+from tests.support.shared import shared_dir
 
 
 @pytest.fixture

@@ -7,19 +7,18 @@ fails here. The remaining gap to 1.0 is the ground truth keeping lines our rules
 
 from __future__ import annotations
 
-import os
 import statistics
 from pathlib import Path
 
 import pytest
 
 from fincorpus.scrapers import evaluate
+from tests.support.shared import shared_dir
 from fincorpus.scrapers.encoding import decode
 from fincorpus.scrapers.generic import GenericExtractor
 from fincorpus.scrapers.html import parse_html
 
-SHARED = Path(os.environ.get("FINCORPUS_SHARED")
-              or Path(__file__).resolve().parents[2].parent / "shared")
+SHARED = shared_dir()
 PAGES = SHARED / "data" / "pages"
 
 #: Body F1 (or segment score for with/without pages) per page, pinned just under the reached value.

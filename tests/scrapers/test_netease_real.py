@@ -7,18 +7,18 @@ Floors are pinned just under what the extractor reaches, so any regression fails
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from fincorpus.scrapers import evaluate
+from tests.support.shared import shared_dir
 from fincorpus.scrapers.encoding import decode
 from fincorpus.scrapers.extract import extract
 from fincorpus.scrapers.html import parse_html
 from fincorpus.scrapers.netease import NetEaseExtractor
 
-SHARED = Path(os.environ.get("FINCORPUS_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
+SHARED = shared_dir()
 PAGES = SHARED / "data" / "pages"
 
 #: Body F1 floor per page (every page reaches 1.000 with extractor netease/1).

@@ -12,17 +12,14 @@ import pytest
 from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.scrapers.extract import extract
 from fincorpus.scrapers.textcopy import TextCopyExtractor
+from tests.support.shared import shared_dir
 
 
-def _shared_dir() -> Path:
-    """../shared beside the repo, or wherever FINCORPUS_SHARED points."""
-    env = os.environ.get("FINCORPUS_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
 
 
 def _seed_texts() -> list[Path]:
     """The seed copies (empty when the shared folder is not there)."""
-    return sorted((_shared_dir() / "seeds").glob("*.txt"))
+    return sorted((shared_dir() / "seeds").glob("*.txt"))
 
 
 def _seed_params() -> list:
@@ -30,7 +27,7 @@ def _seed_params() -> list:
     seeds = _seed_texts()
     if seeds:
         return [pytest.param(path, id=path.stem) for path in seeds]
-    reason = f"no seed copies under {_shared_dir() / 'seeds'} (set FINCORPUS_SHARED)"
+    reason = f"no seed copies under {shared_dir() / 'seeds'} (set FINCORPUS_SHARED)"
     return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="no-seeds")]
 
 
