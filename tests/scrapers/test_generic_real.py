@@ -8,7 +8,6 @@ fails here. The remaining gap to 1.0 is the ground truth keeping lines our rules
 from __future__ import annotations
 
 import statistics
-from pathlib import Path
 
 import pytest
 
