@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from fincorpus.corpus.errors import FincorpusError
 from fincorpus.corpus.export import FORMATS, LEVELS, export as export_table
 from fincorpus.corpus.pipeline import Outcome, add_paths, expand_paths, summarize
-from fincorpus.corpus.pipeline import reprocess as reprocess_pages
+from fincorpus.corpus.pipeline import reprocess as reprocess_pages  # the command is named reprocess too
 from fincorpus.corpus.store import Store, default_db_path
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.source import load_source

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from fincorpus.scrapers.html import fold
+
 LEAK_MARKERS = ("热点推荐", "相关推荐", "特别声明", "Notice:", "责任编辑", "本文来源", "网易首页",
                 "申请入驻", "举报", "跟贴", "跟帖", "分享至", "原标题", "打开网易新闻", "用微信扫码")
-_SPACE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
     """NFKC, then all whitespace removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
+    return fold(text)
 
 
 def _bigrams(text: str) -> Counter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
@@ -14,7 +13,8 @@ from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.corpus.model import Article, Provenance
 from fincorpus.scrapers import boilerplate
 from fincorpus.scrapers.density import HEADINGS, Block, best_container, count_chars, hints
-from fincorpus.scrapers.html import HtmlDocument, clean_text, element_text, parse_datetime
+from fincorpus.scrapers.html import (HtmlDocument, clean_text, element_text, first_meta, fold,
+                                     meta_index, parse_datetime)
 
 _BRACKETS = "[]【】()（）〔〕<>《》 \u3000"
 _CREDIT_START = re.compile(r"^[\[【（(]?\s*(?:(?:本文|文章|稿件)?来源\s*[:：︰]|责任编辑|责编)")
@@ -50,11 +50,6 @@ class Body:
     images: list[str] = field(default_factory=list)
     editor: str | None = None
     source: str | None = None
-
-
-def fold(text: str) -> str:
-    """Text as the metric compares it: NFKC, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def is_caption(block: Block) -> bool:
@@ -194,23 +189,6 @@ def _element_saying(tree: etree._Element, title: str | None) -> etree._Element |
         if isinstance(element.tag, str) and element.text and fold(element.text) == want:
             return element
     return None
-
-
-def meta_index(tree: etree._Element) -> dict[str, str]:
-    """Every <meta name|property|itemprop content> by lower-cased key, first one wins (one pass)."""
-    found: dict[str, str] = {}
-    for meta in tree.iter("meta"):
-        content = (meta.get("content") or "").strip()
-        for attr in ("property", "name", "itemprop"):
-            key = (meta.get(attr) or "").strip().lower()
-            if key and content:
-                found.setdefault(key, content)
-    return found
-
-
-def first_meta(metas: dict[str, str], *keys: str) -> str | None:
-    """The value of the first key present."""
-    return next((metas[k.lower()] for k in keys if k.lower() in metas), None)
 
 
 def _meta_time(tree: etree._Element, metas: dict[str, str]) -> datetime | None:

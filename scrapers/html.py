@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -69,15 +70,26 @@ def element_text(element: etree._Element) -> str:
     return clean_text("".join(parts))
 
 
-def meta_content(tree: lxml.html.HtmlElement, *keys: str) -> str | None:
-    """The first non-empty <meta property|name=key content> among keys."""
-    for key in keys:
+def fold(text: str | None) -> str:
+    """Text as comparisons (and the extraction metric) see it: NFKC, no whitespace at all."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def meta_index(tree: etree._Element) -> dict[str, str]:
+    """Every <meta name|property|itemprop content> by lower-cased key, first one wins (one pass)."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
         for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attr}=$k]/@content", k=key)
-            for value in found:
-                if value.strip():
-                    return value.strip()
-    return None
+            key = (meta.get(attr) or "").strip().lower()
+            if key and content:
+                found.setdefault(key, content)
+    return found
+
+
+def first_meta(metas: dict[str, str], *keys: str) -> str | None:
+    """The value of the first key present."""
+    return next((metas[k.lower()] for k in keys if k.lower() in metas), None)
 
 
 def parse_datetime(value: str | None) -> datetime | None:

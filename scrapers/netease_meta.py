@@ -7,7 +7,6 @@ so one function serves all layouts (current, 2019, 2015, 亦观察, old dy, mobi
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import datetime
 from itertools import chain
 from typing import Iterator
@@ -15,15 +14,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
 
-from fincorpus.scrapers.html import HtmlDocument, clean_text, element_text, parse_datetime
+from fincorpus.scrapers.html import (HtmlDocument, clean_text, element_text, first_meta, fold,
+                                     meta_index, parse_datetime)
 from fincorpus.scrapers.netease_rules import Rules
 from fincorpus.scrapers.netease_select import Index
 
 _WORD_END = re.compile(r"[\s\u3000\u00a0]")
-
-
-def _norm(text: str | None) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
 def _own_docids(ix: Index, rules: Rules) -> set[str]:
@@ -97,14 +93,9 @@ def _attributes(ix: Index, selectors: list[str], rules: Rules) -> Iterator[str]:
 
 def meta(ix: Index, *keys: str) -> str | None:
     """The first non-empty <meta property|name|itemprop=key content> among keys."""
-    tags = ix.by_tag.get("meta", [])
-    for key in keys:
-        for el in tags:
-            if key in (el.get("property"), el.get("name"), el.get("itemprop")):
-                value = (el.get("content") or "").strip()
-                if value:
-                    return value
-    return None
+    if "meta" not in ix.memo:
+        ix.memo["meta"] = meta_index(ix.tree)
+    return first_meta(ix.memo["meta"], *keys)  # type: ignore[arg-type]
 
 
 def _keywords(ix: Index) -> set[str]:
@@ -135,10 +126,10 @@ def title(ix: Index, rules: Rules) -> str | None:
     if found:
         return found
     cleaned, og = page_title(ix, rules), clean_text(meta(ix, "og:title"))
-    wanted = {_norm(cleaned), _norm(og)} - {""}
+    wanted = {fold(cleaned), fold(og)} - {""}
     for el in ix.select(rules["title"]["headline_tags"]):
         text = element_text(el)
-        if text and _norm(text) in wanted:
+        if text and fold(text) in wanted:
             return text
     if og and not (cleaned and cleaned.startswith(og) and len(cleaned) > len(og)):
         return og
