@@ -1,11 +1,13 @@
-"""HTTP fetching: one polite, retrying session per Fetcher; every failure recorded on the RawPage.
+"""HTTP fetching: polite, retrying, robots.txt-obeying; every failure recorded on the RawPage.
 
 Network trouble is data, not an exception (STYLE section 9): a refused URL, a
 timeout, a reset, a truncated or oversized body and an HTTP error all come back
 as a `RawPage` whose `error` says, in one line, what failed and why.
 Retries and backoff are urllib3's `Retry`; redirects are followed here, one hop
-at a time, so that every hop passes the per-host politeness gate and the scheme
-check. Bodies are kept as bytes: gzip is undone, charsets never are.
+at a time, so that every hop passes the per-host politeness gate, the scheme
+check and robots.txt. Bodies are kept as bytes: gzip is undone, charsets never are.
+Each worker thread gets its own pooled session; the gate and the robots.txt
+cache are shared by all of them.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Callable, Iterator, Mapping
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -24,6 +27,12 @@ from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
 from fincorpus.corpus.model import RawPage, utcnow
+from fincorpus.scrapers.politeness import HostGate, PoliteRetry
+from fincorpus.scrapers.robots import (ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, ROBOTS_TTL, Robots,
+                                       RobotsCache, agent_token)
+
+#: How every robots.txt refusal's error begins, so callers can tell it from a failure.
+ROBOTS_REFUSAL = "robots.txt disallows"
 
 _SCHEMES = ("http", "https")
 _RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -60,12 +69,16 @@ class FetchSettings:
     pool_size: int = 10
     #: Cap on a server's Retry-After, so one "come back tomorrow" cannot park a worker.
     max_retry_after: float = 60.0
+    obey_robots: bool = True
+    robots_ttl: float = ROBOTS_TTL
+    #: Seconds to read one body: a server trickling bytes under read_timeout still stops here.
+    deadline: float = 120.0
 
     def __post_init__(self) -> None:
         """Refuse settings that would hang, spin or hammer (a programming error, so raise)."""
         lows = {"connect_timeout": 0, "read_timeout": 0, "backoff_factor": 0, "delay": 0,
                 "jitter": 0, "max_retry_after": 0, "retries": 0, "max_redirects": 0,
-                "max_bytes": 1, "pool_size": 1}
+                "max_bytes": 1, "pool_size": 1, "robots_ttl": 0, "deadline": 0}
         for name, low in lows.items():
             value = getattr(self, name)
             if value < low:
@@ -83,70 +96,9 @@ class FetchSettings:
         return f"{self.user_agent}; contact: {self.contact}"
 
 
-class HostGate:
-    """Per-host next-allowed start times, shared by every thread that uses one Fetcher.
-
-    Politeness per thread is a top crawler complaint (DESIGN.md): N workers would
-    hit a host N times as often. Each caller reserves the next slot under the lock
-    and sleeps outside it, so waiting on one host never blocks another host.
-    """
-
-    def __init__(self, delay: float, jitter: float = 0.0, rng: random.Random | None = None,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.delay, self.jitter = delay, jitter
-        self._rng = rng or random.Random()
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._next: dict[str, float] = {}
-
-    def _interval(self) -> float:
-        """The delay with ±jitter, so many crawlers do not fall into lockstep."""
-        if not self.jitter:
-            return self.delay
-        return self.delay * (1 + self._rng.uniform(-self.jitter, self.jitter))
-
-    def wait(self, host: str) -> float:
-        """Block until `host` may be asked again; return the seconds waited."""
-        key = host.lower()
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._next.get(key, now))
-            self._next[key] = start + self._interval()
-        if start > now:
-            self._sleep(start - now)
-        return start - now
-
-
-class _PoliteRetry(Retry):
-    """urllib3's Retry that waits at least the host delay and caps a server's Retry-After.
-
-    Retries run inside urllib3, past the HostGate; without the floor, urllib3's
-    first retry is immediate and a flaky host would be hit twice at once.
-    """
-
-    def __init__(self, *args, min_backoff: float = 0.0, max_retry_after: float = 60.0,
-                 **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.min_backoff, self.max_retry_after = min_backoff, max_retry_after
-
-    def new(self, **kw) -> _PoliteRetry:
-        # Retry.new rebuilds the object from its known parameters: carry ours along.
-        kw.setdefault("min_backoff", self.min_backoff)
-        kw.setdefault("max_retry_after", self.max_retry_after)
-        return super().new(**kw)
-
-    def get_backoff_time(self) -> float:
-        return max(super().get_backoff_time(), self.min_backoff)
-
-    def get_retry_after(self, response) -> float | None:
-        seconds = super().get_retry_after(response)
-        return None if seconds is None else min(seconds, self.max_retry_after)
-
-
 def make_retry(settings: FetchSettings) -> Retry:
     """Retry transient trouble (connect, read, 429/5xx) inside urllib3, honouring Retry-After."""
-    return _PoliteRetry(
+    return PoliteRetry(
         total=settings.retries, connect=settings.retries, read=settings.retries,
         status=settings.retries, redirect=0, status_forcelist=_RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}), backoff_factor=settings.backoff_factor,
@@ -182,6 +134,12 @@ def refuse_url(url: object) -> str | None:
         return f"refused scheme {parts.scheme or '(none)'!r}: only http and https are fetched"
     if not parts.hostname:
         return f"no host in URL {url!r}"
+    try:
+        port = parts.port  # urlsplit checks the port only when asked
+    except ValueError as exc:
+        return f"bad port in URL {url!r}: {exc}"
+    if port == 0:
+        return f"bad port in URL {url!r}: 0"
     return None
 
 
@@ -222,28 +180,53 @@ def _retry_count(response: requests.Response) -> int:
     return len(retries.history) if retries is not None else 0
 
 
-def read_body(response: requests.Response, max_bytes: int) -> tuple[bytes, str | None]:
-    """Stream the body (gzip undone, charset untouched) up to `max_bytes`; errors as text."""
+def read_body(response: requests.Response, max_bytes: int, *, deadline: float | None = None,
+              truncate: bool = False) -> tuple[bytes, str | None]:
+    """Stream the body (gzip undone, charset untouched) up to `max_bytes`; errors as text.
+
+    Past `max_bytes` the body is refused, or cut there without an error when
+    `truncate` is set. Past `deadline` seconds the read stops, keeping what arrived.
+    """
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:  # refuse before downloading
+    if not truncate and declared.isdigit() and int(declared) > max_bytes:  # refuse up front
         return b"", f"body over {max_bytes} bytes (Content-Length {declared})"
-    chunks, size = [], 0
+    chunks, size, started = [], 0, time.monotonic()
     try:
-        # iter_content decodes Content-Encoding only; `.text` would guess a charset.
-        for chunk in response.iter_content(_CHUNK):
+        for chunk in _arriving_chunks(response):
             size += len(chunk)
             if size > max_bytes:  # counted after gunzip: a small bomb is still refused
+                if truncate:
+                    chunks.append(chunk[:len(chunk) - (size - max_bytes)])
+                    break
                 return b"", f"body over {max_bytes} bytes"
             chunks.append(chunk)
+            if deadline is not None and time.monotonic() - started > deadline:
+                return b"".join(chunks), f"timed out reading body (over the {deadline:g} s deadline)"
     except _NETWORK_ERRORS as exc:
         # Keep what arrived: a cut page still tells the extractor something.
         return b"".join(chunks), f"{_body_failure(exc)}: {describe(exc)}"
     return b"".join(chunks), None
 
 
+def _arriving_chunks(response: requests.Response) -> Iterator[bytes]:
+    """Decoded body bytes as each socket read delivers them (Content-Encoding undone).
+
+    `iter_content` blocks until a whole chunk has arrived, so a server trickling
+    one byte at a time would never let a deadline be checked; read1 returns
+    after a single read from the socket.
+    """
+    raw = response.raw
+    if not hasattr(raw, "read1"):  # not urllib3: a plain file-like object
+        yield from response.iter_content(_CHUNK)
+        return
+    while chunk := raw.read1(_CHUNK, decode_content=True):
+        yield chunk
+
+
 def _body_failure(exc: BaseException) -> str:
     """Name what went wrong while reading a body."""
-    if isinstance(exc, requests.exceptions.ContentDecodingError):
+    if isinstance(exc, (requests.exceptions.ContentDecodingError,
+                        urllib3.exceptions.DecodeError)):
         return "undecodable Content-Encoding"
     if _failure_kind(exc) == "timed out":
         return "timed out reading body"
@@ -268,35 +251,45 @@ def conditional_headers(etag: str | None, last_modified: str | None) -> dict[str
 
 
 class Fetcher:
-    """Fetch URLs into RawPages with one pooled session and one per-host politeness gate.
+    """Fetch URLs into RawPages: a pooled session per thread, one shared politeness gate and
+    one shared robots.txt cache.
 
-    Safe to share between threads: the gate is shared on purpose, and the session
-    is created once, lazily, on the first fetch.
+    Safe to share between threads; each thread's session is created lazily on
+    its first fetch. With `settings.obey_robots`, every URL and every redirect
+    hop is checked against its origin's robots.txt first, and a robots.txt
+    Crawl-delay for us becomes that host's minimum interval.
     """
 
     def __init__(self, settings: FetchSettings | None = None, *,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, gate: HostGate | None = None) -> None:
         self.settings = settings or FetchSettings()
-        self.gate = HostGate(self.settings.delay, self.settings.jitter, rng)
-        self._session: requests.Session | None = None
+        self.gate = gate or HostGate(self.settings.delay, self.settings.jitter, rng)
+        self.robots_cache = RobotsCache(self._fetch_robots_txt, ttl=self.settings.robots_ttl,
+                                        on_fetch=self._obey_crawl_delay)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
 
     @property
     def session(self) -> requests.Session:
-        """The session, built on first use (nothing global, nothing at import)."""
-        with self._lock:
-            if self._session is None:
-                self._session = make_session(self.settings)
-            return self._session
+        """This thread's session, built on its first use (nothing global, nothing at import)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = make_session(self.settings)
+            with self._lock:
+                self._sessions.append(session)
+                self._local.session = session
+        return session
 
     def close(self) -> None:
-        """Close pooled connections; a later fetch opens a new session."""
+        """Close every thread's pooled connections; a later fetch opens new sessions."""
         with self._lock:
-            session, self._session = self._session, None
-        if session is not None:
+            sessions, self._sessions = self._sessions, []
+            self._local = threading.local()
+        for session in sessions:
             session.close()
 
-    def __enter__(self) -> Fetcher:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -308,50 +301,103 @@ class Fetcher:
         refusal = refuse_url(url)
         if refusal:
             return RawPage(url=url, body=b"", final_url=None, error=refusal)
-        return self._follow(url.strip(), conditional_headers(etag, last_modified))
+        url = url.strip()
+        refusal = self._robots_refusal(url)
+        if refusal:
+            return RawPage(url=url, body=b"", final_url=None, error=refusal)
+        return self._follow(url, conditional_headers(etag, last_modified))
 
-    def _follow(self, url: str, headers: dict[str, str]) -> RawPage:
-        """Request `url`, then each redirect hop, each hop through the gate and the scheme check."""
+    def robots_for(self, url: str) -> Robots:
+        """The robots.txt governing `url`, fetched if not cached; ValueError for a refused URL."""
+        refusal = refuse_url(url)
+        if refusal:
+            raise ValueError(refusal)
+        return self.robots_cache.get(url.strip())
+
+    def robots_seen(self) -> list[Robots]:
+        """Every robots.txt fetched so far, by host then fetch time, for the crawl to store."""
+        return self.robots_cache.seen()
+
+    def slow_down(self, url: str, factor: float = 2.0, cap: float = 60.0) -> float:
+        """Slow `url`'s host after an anti-bot symptom (see HostGate.slow_down); the new interval."""
+        return self.gate.slow_down(_host(url), factor, cap)
+
+    def _robots_refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids `url`, or None when it allows it or robots are not obeyed."""
+        # RFC 9309 2.2.2: /robots.txt itself is always allowed.
+        if not self.settings.obey_robots or urlsplit(url).path == "/robots.txt":
+            return None
+        robots = self.robots_cache.get(url)
+        if robots.allows(url, self.settings.agent):
+            return None
+        why = f" ({robots.error})" if robots.error else ""
+        return f"{ROBOTS_REFUSAL} {url} for {agent_token(self.settings.agent)}{why}"
+
+    def _obey_crawl_delay(self, robots: Robots) -> None:
+        """Make a freshly read Crawl-delay for us the host's minimum interval."""
+        delay = robots.crawl_delay(self.settings.agent)
+        if delay is not None:
+            self.gate.set_min_delay(_host(robots.host), delay)
+
+    def _fetch_robots_txt(self, url: str) -> RawPage:
+        """GET a robots.txt: no robots check of its own, RFC 9309's redirects, long files cut."""
+        return self._follow(url, {}, robots_txt=True)
+
+    def _follow(self, url: str, headers: dict[str, str], *, robots_txt: bool = False) -> RawPage:
+        """Request `url`, then each redirect hop, each through the gate, scheme and robots checks."""
+        limit = ROBOTS_MAX_REDIRECTS if robots_txt else self.settings.max_redirects
         current = url
-        for _ in range(self.settings.max_redirects + 1):
+        for _ in range(limit + 1):
             response = self._get(current, headers)
             if isinstance(response, str):
                 return RawPage(url=url, body=b"", final_url=current, error=response)
             with response:
                 target = redirect_target(response)
                 if target is None:
-                    return self._page(url, response)
-                refusal = refuse_url(target)
-                if refusal:
-                    return _page_of(url, response, b"", f"refused redirect to {target}: {refusal}")
+                    return self._page(url, response, robots_txt=robots_txt)
+            # Checked with the response closed, so its connection is free for the next hop.
+            refusal = refuse_url(target)
+            if refusal:
+                return _page_of(url, response, b"", f"refused redirect to {target}: {refusal}")
+            refusal = None if robots_txt else self._robots_refusal(target)
+            if refusal:
+                return _page_of(url, response, b"", refusal)
             current = target
-        return _page_of(url, response, b"",
-                        f"too many redirects (more than {self.settings.max_redirects})")
+        return _page_of(url, response, b"", f"too many redirects (more than {limit})")
 
     def _get(self, url: str, headers: dict[str, str]) -> requests.Response | str:
         """One GET after the politeness wait; a string says why it failed."""
-        self.gate.wait(urlsplit(url).hostname or "")
+        session = self.session  # built before the wait, so building it cannot shift the slot
+        self.gate.wait(_host(url))
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
-            return self.session.get(url, headers=headers, timeout=timeout, stream=True,
-                                    allow_redirects=False)
+            return session.get(url, headers=headers, timeout=timeout, stream=True,
+                               allow_redirects=False)
         # ValueError: requests parses the server's Location even with allow_redirects=False.
         except (*_NETWORK_ERRORS, ValueError) as exc:
             tries = self.settings.retries if _gave_up(exc) else 0
             note = f" (after {tries} retries)" if tries else ""
             return f"{_failure_kind(exc)}{note}: {describe(exc)}"
 
-    def _page(self, url: str, response: requests.Response) -> RawPage:
+    def _page(self, url: str, response: requests.Response, *, robots_txt: bool) -> RawPage:
         """Turn a final response into a RawPage: 304 is empty, >= 400 keeps its body."""
         if response.status_code == 304:
             return _page_of(url, response, b"", None)
-        body, error = read_body(response, self.settings.max_bytes)
+        # RFC 9309 2.5: a long robots.txt is read up to the limit, not refused.
+        max_bytes = ROBOTS_MAX_BYTES if robots_txt else self.settings.max_bytes
+        body, error = read_body(response, max_bytes, deadline=self.settings.deadline,
+                                truncate=robots_txt)
         if response.status_code >= 400:
             retried = _retry_count(response)
             http = f"HTTP {response.status_code}" + (
                 f" (after {retried} retries)" if retried else "")
             error = f"{http}; {error}" if error else http
         return _page_of(url, response, body, error)
+
+
+def _host(url: str) -> str:
+    """The host name the politeness gate keys on (port ignored: one machine, one budget)."""
+    return urlsplit(url).hostname or ""
 
 
 def _page_of(url: str, response: requests.Response, body: bytes, error: str | None) -> RawPage:

@@ -5,21 +5,25 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import timezone
+from datetime import UTC
+from itertools import pairwise
 
 import pytest
+import requests
 
 from fincorpus.scrapers.fetch import FetchSettings, Fetcher, HostGate, default_user_agent
 
 try:  # tests/ is a package, so pytest puts the repo root on sys.path
-    from tests.support.faultserver import (ETAG, GBK_BODY, LAST_MODIFIED, PAGE, FaultServer,
-                                           free_port)
+    from tests.support.faultserver import (ETAG, GBK_BODY, LAST_MODIFIED, PAGE, FakeClock,
+                                           FaultServer, free_port)
 except ImportError:  # tests/ without __init__.py: its conftest puts tests/ itself on sys.path
-    from support.faultserver import ETAG, GBK_BODY, LAST_MODIFIED, PAGE, FaultServer, free_port
+    from support.faultserver import (ETAG, GBK_BODY, LAST_MODIFIED, PAGE, FakeClock, FaultServer,
+                                     free_port)
 
 # Small timeouts and backoff so the whole file runs in a few seconds; no delay, no jitter.
+# robots.txt is off here so request counts are the page's own (test_robots.py covers it).
 FAST = FetchSettings(connect_timeout=1.0, read_timeout=0.3, retries=3, backoff_factor=0.01,
-                     delay=0.0, jitter=0.0, max_bytes=100_000)
+                     delay=0.0, jitter=0.0, max_bytes=100_000, obey_robots=False)
 
 
 def settings(**changes) -> FetchSettings:
@@ -47,7 +51,7 @@ def test_fetch_page_keeps_bytes_and_metadata(server, fetcher) -> None:
     assert (page.status, page.url, page.final_url, page.source_kind) == (200, url, url, "http")
     assert page.body == PAGE.encode("utf-8")
     assert type(page.headers) is dict and page.headers["X-Route"] == "page"
-    assert page.fetched_at.tzinfo is timezone.utc
+    assert page.fetched_at.tzinfo is UTC
 
 
 def test_slow_response_times_out_and_is_retried(server) -> None:
@@ -84,7 +88,7 @@ def test_retries_wait_at_least_the_host_delay(server) -> None:
         assert fetcher.fetch(server.url("/flaky")).status == 200
     times = [arrived for path, _, arrived in server.seen]
     assert len(times) == 3
-    assert min(b - a for a, b in zip(times, times[1:])) >= 0.19  # urllib3 alone retries at once
+    assert min(b - a for a, b in pairwise(times)) >= 0.19  # urllib3 alone retries at once
 
 
 def test_503_forever_exhausts_retries(server, fetcher) -> None:
@@ -190,12 +194,15 @@ def test_conditional_request_gets_304(server, fetcher, validator) -> None:
 
 @pytest.mark.parametrize("url", ["ftp://www.163.com/a.html", "file:///etc/passwd",
                                  "javascript:alert(1)", "", "   ", "www.163.com/a.html",
-                                 "http:///no-host", "http://[::1/", None])
+                                 "http:///no-host", "http://[::1/", None,
+                                 "http://www.163.com:99999/a.html", "http://www.163.com:0/",
+                                 "http://www.163.com:x/"])
 def test_non_http_urls_are_refused_without_a_request(url) -> None:
-    fetcher = Fetcher(FAST)
+    fetcher = Fetcher(settings(obey_robots=True))
     page = fetcher.fetch(url)
     assert page.error and page.status is None and page.body == b""
-    assert fetcher._session is None  # refused before any session existed
+    assert fetcher._sessions == []  # refused before any session existed
+    assert fetcher.robots_seen() == []  # and before robots.txt was asked for
 
 
 def test_headers_name_the_crawler_and_contact(server) -> None:
@@ -211,12 +218,66 @@ def test_headers_name_the_crawler_and_contact(server) -> None:
 
 def test_session_is_lazy_and_reopens_after_close(server) -> None:
     fetcher = Fetcher(FAST)
-    assert fetcher._session is None
+    assert fetcher._sessions == []
     with fetcher:
         assert fetcher.fetch(server.url("/page")).status == 200
-    assert fetcher._session is None
+        first = fetcher.session
+        assert fetcher.session is first  # one per thread, kept between fetches
+    assert fetcher._sessions == []
     assert fetcher.fetch(server.url("/page")).status == 200
+    assert fetcher.session is not first
     fetcher.close()
+
+
+def _open_pools(session: requests.Session) -> int:
+    """How many connection pools a session holds (close() empties them)."""
+    return len(session.get_adapter("http://").poolmanager.pools)
+
+
+def test_each_thread_has_its_own_session_and_close_closes_them_all(server) -> None:
+    fetcher = Fetcher(FAST)
+    sessions: list[requests.Session] = []
+    together = threading.Barrier(4)
+
+    def work() -> None:
+        assert fetcher.fetch(server.url("/page")).status == 200
+        together.wait()  # all four threads alive at once, so none can inherit another's
+        sessions.append(fetcher.session)
+
+    threads = [threading.Thread(target=work) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    work()
+    for thread in threads:
+        thread.join()
+    assert len({id(session) for session in sessions}) == 4
+    assert sorted(map(id, fetcher._sessions)) == sorted(map(id, sessions))
+    assert all(_open_pools(session) == 1 for session in sessions)
+    fetcher.close()
+    assert fetcher._sessions == []
+    assert all(_open_pools(session) == 0 for session in sessions)
+
+
+def test_connections_are_reused_between_fetches(server, fetcher) -> None:
+    for _ in range(3):
+        assert fetcher.fetch(server.url("/page")).error is None
+    assert server.connections == 1  # read1 streaming still hands the connection back
+
+
+def test_trickling_body_stops_at_the_deadline(server) -> None:
+    started = time.monotonic()
+    with Fetcher(settings(deadline=0.2, read_timeout=1.0)) as fetcher:
+        page = fetcher.fetch(server.url("/trickle?n=300&every=0.01"))
+    assert page.status == 200
+    assert page.error == "timed out reading body (over the 0.2 s deadline)"
+    assert 0 < len(page.body) < 300 and set(page.body) == {ord("t")}  # what arrived is kept
+    assert time.monotonic() - started < 1.5  # the whole body would take 3 s
+
+
+def test_body_within_the_deadline_is_whole(server) -> None:
+    with Fetcher(settings(deadline=5.0)) as fetcher:
+        page = fetcher.fetch(server.url("/trickle?n=20&every=0.005"))
+    assert (page.error, page.body) == (None, b"t" * 20)
 
 
 def _fetch_in_threads(fetcher: Fetcher, urls: list[str]) -> None:
@@ -242,19 +303,6 @@ def test_different_hosts_do_not_wait_for_each_other(server) -> None:
     assert time.monotonic() - started < 0.9
 
 
-class FakeClock:
-    """A clock the gate sleeps on, so spacing can be checked exactly."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-
 def test_gate_spaces_one_host_and_ignores_others() -> None:
     clock = FakeClock()
     gate = HostGate(1.0, clock=clock, sleep=clock.sleep)
@@ -276,8 +324,41 @@ def test_gate_jitter_is_bounded_and_seedable() -> None:
     assert len(set(waits(7))) > 1
 
 
+def test_slow_down_doubles_from_a_second_and_caps() -> None:
+    clock = FakeClock()
+    gate = HostGate(0.0, clock=clock, sleep=clock.sleep)
+    assert [gate.slow_down("www.163.com", cap=10) for _ in range(5)] == [2, 4, 8, 10, 10]
+    assert (gate.delay_for("WWW.163.com"), gate.delay_for("dy.163.com")) == (10, 0)
+    assert HostGate(3.0).slow_down("h") == 6.0
+    assert HostGate(1.0).slow_down("h", factor=3.0) == 3.0
+
+
+def test_slow_down_never_lowers_a_crawl_delay() -> None:
+    gate = HostGate(1.0)
+    gate.set_min_delay("h", 120.0)
+    assert gate.slow_down("h") == 120.0 and gate.delay_for("h") == 120.0
+
+
+def test_slow_down_and_min_delay_move_the_booked_request() -> None:
+    clock = FakeClock()
+    gate = HostGate(1.0, clock=clock, sleep=clock.sleep)
+    assert gate.wait("h") == 0  # the next request was booked 1 s later
+    gate.slow_down("h")
+    assert gate.wait("h") == 2.0
+    gate.set_min_delay("h", 5.0)
+    assert gate.wait("h") == 5.0
+    assert gate.wait("other") == 0
+
+
+def test_fetcher_slows_down_the_url_host() -> None:
+    fetcher = Fetcher(FAST)
+    assert fetcher.slow_down("http://WWW.163.com:8080/a.html") == 2.0
+    assert fetcher.gate.delay_for("www.163.com") == 2.0
+    assert fetcher.gate.delay_for("money.163.com") == 0.0
+
+
 @pytest.mark.parametrize("bad", [{"delay": -1}, {"retries": -1}, {"max_bytes": 0},
-                                 {"jitter": 1.5}])
+                                 {"jitter": 1.5}, {"deadline": -1}, {"robots_ttl": -1}])
 def test_settings_refuse_nonsense(bad) -> None:
     with pytest.raises(ValueError):
         settings(**bad)

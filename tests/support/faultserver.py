@@ -4,6 +4,8 @@ Fetch code is only trustworthy against real sockets: mocks of requests or
 urllib3 cannot reset a connection or lie about Content-Length. Each route below
 injects one fault; `hits(path)` counts requests per path so tests can see
 retries happen, and `seen` keeps every request's headers and arrival time.
+`robots` sets what /robots.txt answers: its text, a status code, or None for 404.
+`connections` counts TCP connections, to show pooled connections are reused.
 
     with FaultServer() as server:
         page = fetcher.fetch(server.url("/flaky"))
@@ -20,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 
 PAGE = ("<html><head><title>测试</title></head>"
@@ -48,11 +51,16 @@ class FaultHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # keep test output clean
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        self.fault.connected()
+
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         self.query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.fault.record(parts.path, dict(self.headers))
-        route = getattr(self, "route_" + parts.path.strip("/").replace("-", "_"), None)
+        name = parts.path.strip("/").replace("-", "_").replace(".", "_")
+        route = getattr(self, "route_" + name, None)
         (route or self.route_not_found)()
 
     @property
@@ -137,6 +145,30 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
 
+    def route_trickle(self) -> None:
+        """?n= bytes, one every ?every= seconds: each gap is under a read timeout, the sum is not."""
+        size, every = int(self.query.get("n", "100")), float(self.query.get("every", "0.01"))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        for _ in range(size):
+            self.wfile.write(b"t")
+            self.wfile.flush()
+            time.sleep(every)
+
+    def route_robots_txt(self) -> None:
+        """The server's robots setting: text as 200, a status code (3xx loops back), None as 404."""
+        time.sleep(self.fault.robots_delay)
+        robots = self.fault.robots
+        if robots is None:
+            self.route_not_found()
+        elif isinstance(robots, int):
+            headers = {"Location": "/robots.txt"} if 300 <= robots < 400 else {}
+            self.send(robots, f"status {robots}".encode(), headers, content_type="text/plain")
+        else:
+            self.send(200, robots.encode("utf-8"), content_type="text/plain; charset=utf-8")
+
     def route_loop(self) -> None:
         self.send(302, b"", {"Location": "/loop"})
 
@@ -184,11 +216,16 @@ class FaultHandler(BaseHTTPRequestHandler):
 class FaultServer:
     """Run FaultHandler on a free port of 127.0.0.1 in a daemon thread."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", robots: str | int | None = None) -> None:
         self.host = host
+        #: What /robots.txt answers, and after how long; tests may change both between requests.
+        self.robots = robots
+        self.robots_delay = 0.0
         #: (path, request headers, time.monotonic() on arrival) for every request.
         self.seen: list[tuple[str, dict[str, str], float]] = []
         self._hits: Counter[str] = Counter()
+        #: TCP connections accepted, so tests can see keep-alive reuse.
+        self.connections = 0
         self._lock = threading.Lock()
         self._httpd: _Server | None = None
 
@@ -200,6 +237,10 @@ class FaultServer:
     def url(self, path: str = "/page", host: str | None = None) -> str:
         """An absolute URL on this server; `host="localhost"` names it differently."""
         return f"http://{host or self.host}:{self.port}{path}"
+
+    def connected(self) -> None:
+        with self._lock:
+            self.connections += 1
 
     def record(self, path: str, headers: dict[str, str]) -> None:
         with self._lock:
@@ -224,7 +265,7 @@ class FaultServer:
             self._httpd.server_close()
             self._httpd = None
 
-    def __enter__(self) -> FaultServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -236,3 +277,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class FakeClock:
+    """A monotonic clock that only moves when slept on, so waits can be checked exactly."""
+
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
