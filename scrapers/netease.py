@@ -9,6 +9,8 @@ scrapers/data/netease.toml.
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 
 from fincorpus.corpus.errors import NotAnArticle
@@ -71,11 +73,18 @@ def _name(doc: HtmlDocument, url: str | None) -> str:
     return url or doc.url or "NetEase page"
 
 
+def _title_says(title: str, marker: str) -> bool:
+    """Whether `marker` stands in the title: "404" alone, not inside 第404篇 or 404亿美元."""
+    if not marker.isascii():
+        return marker in title
+    return re.search(rf"(?<![\w.]){re.escape(marker)}(?![\w.%])", title) is not None
+
+
 def _refuse_deleted_title(ix: Index, doc: HtmlDocument, url: str | None, r: Rules) -> None:
     """A 404 / 页面不存在 <title> means the article is gone, whatever else the page holds."""
     titles = ix.by_tag.get("title", [])
     page_title = clean_text(titles[0].text_content()) if titles else ""
-    if page_title and any(m in page_title for m in r["deleted"]["title_markers"]):
+    if page_title and any(_title_says(page_title, m) for m in r["deleted"]["title_markers"]):
         raise NotAnArticle(f"{_name(doc, url)}: deleted article (page title {page_title[:40]!r})", "deleted")
 
 

@@ -274,6 +274,14 @@ def test_failures_name_the_url_and_kind(page: str, kind: str | None) -> None:
     assert caught.value.kind == kind and url in str(caught.value) and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("title", ["美债减持404亿美元|网易", "第404篇 黄金", "黄金404 Not Foundation"])
+def test_a_number_404_in_a_real_title_is_not_a_deleted_page(title: str) -> None:
+    page = ("<html id='ne_wrap'><head><title>{}</title></head><body><div class='post_main'>"
+            "<h1 class='post_title'>{}</h1><div class='post_body'><p>中国持有的美债规模继续下降，"
+            "市场关注外汇储备结构调整。</p></div></div></body></html>").format(title, title)
+    assert _run(page, "https://www.163.com/dy/article/ZZZZ1234ZZZZ5678.html").title == title
+
+
 @pytest.mark.parametrize("page, url, expected", [
     ("<html><body><p>x</p></body></html>", "https://money.163.com/a.html", True),
     ("<html><body><p>x</p></body></html>", "https://static.126.net/a.html", True),
