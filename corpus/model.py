@@ -121,3 +121,20 @@ class Article:
         data["extras"] = dict(self.extras)
         data["id"] = self.id
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """A URL found by discovery, with what the feed or list said about it.
+
+    `kind` says what fetching it gives: "article" (a page to extract) or a feed
+    kind ("author-feed", "channel-feed", "listing", "sitemap") that yields more
+    leads. `published_at` is the feed's publish time (tz-aware) when it gives one,
+    so scope filters can skip an article before fetching it.
+    """
+
+    url: str
+    kind: str = "article"
+    title: str | None = None
+    published_at: datetime | None = None
+    source: str | None = None
