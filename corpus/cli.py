@@ -11,7 +11,8 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn)
 
 from fincorpus.corpus.errors import FincorpusError
 from fincorpus.corpus.export import FORMATS, LEVELS, export as export_table
@@ -165,6 +166,92 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
     out.print(f"articles: {result.csv_path} ({result.articles_exported} rows, UTF-8 with BOM)")
 
 
+Repeat = typer.Option  # options that may be given several times, typed as lists below
+
+
+@app.command()
+@friendly_errors
+def crawl(
+    db: DbOption,
+    urls: Annotated[Optional[list[str]], typer.Argument(help="Article URLs, or feed/list/sitemap URLs.")] = None,
+    url_file: Annotated[Optional[Path], typer.Option("--urls", help="File of URLs: one per line, or a CSV.")] = None,
+    column: Annotated[Optional[str], typer.Option(help="CSV column holding the URLs.")] = None,
+    author: Annotated[Optional[list[str]], Repeat(help="网易号 account: W… id (JSON feed), T… id or URL.")] = None,
+    channel: Annotated[Optional[list[str]], Repeat(help="Channel feed name (money, guoji, …) or URL.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after (2025-10-01).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before.")] = None,
+    max_pages: Annotated[Optional[int], typer.Option(min=1, help="Fetch at most N article pages this run.")] = None,
+    max_feed_pages: Annotated[int, typer.Option(min=1, help="Follow each feed at most N pages deep.")] = 50,
+    allow_host: Annotated[Optional[list[str]], Repeat(help="Only follow links to these hosts "
+                                                      "(default: the seeds' hosts and 163.com).")] = None,
+    delay: Annotated[float, typer.Option(min=0, help="Seconds between requests to one host.")] = 1.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Worker threads (across hosts).")] = 1,
+    contact: Annotated[Optional[str], typer.Option(help="Your e-mail or URL, sent in the User-Agent.")] = None,
+    ignore_robots: Annotated[bool, typer.Option(help="Do not obey robots.txt (recorded in the store).")] = False,
+    retry_failed: Annotated[bool, typer.Option(help="Fetch again the URLs that failed before.")] = False,
+    refresh: Annotated[bool, typer.Option(help="Re-check fetched articles (conditional GET).")] = False,
+    list_only: Annotated[bool, typer.Option("--list", help="Print what would be fetched; fetch nothing.")] = False,
+) -> None:
+    """Crawl NetEase articles, author feeds, channel feeds and sitemaps into the store; resumable.
+
+    Run it again (with or without the same arguments) to resume after an interruption.
+
+    Example: fincorpus crawl --author W1234567890 --since 2025-10-01 --contact me@uni.edu
+    """
+    from fincorpus.corpus.crawl import Scope, crawl as run_crawl
+    from fincorpus.corpus.seeds import parse_when, preview, seeds_from
+    from fincorpus.scrapers.fetch import Fetcher, FetchSettings
+
+    seeds = seeds_from(urls or (), url_file, column, author or (), channel or ())
+    scope = Scope(since=since and parse_when(since), until=until and parse_when(until, end_of_day=True),
+                  max_pages=max_pages, max_feed_pages=max_feed_pages, allow_hosts=tuple(allow_host or ()))
+    with Store(db) as store:
+        if list_only:
+            plan = preview(store, seeds)
+            for lead in plan:
+                out.print(f"{lead.kind:12} {lead.url}  {lead.title or ''}".rstrip(), soft_wrap=True, markup=False)
+            out.print(f"{len(plan)} URLs would be fetched first (feeds add more as they are read)")
+            return
+        if ignore_robots:
+            err.print("[yellow]warning:[/yellow] --ignore-robots: robots.txt is not obeyed; this run "
+                      "records that in the store", highlight=False)
+        settings = FetchSettings(delay=delay, contact=contact, obey_robots=not ignore_robots)
+        with Fetcher(settings) as fetcher, crawl_bar() as progress:
+            report = run_crawl(store, seeds, fetcher, scope, concurrency, retry_failed, refresh, progress)
+    print_crawl_report(report)
+
+
+@contextmanager
+def crawl_bar() -> Iterator[Callable]:
+    """A spinner line with pages done, failed, queued and the rate (the total grows as feeds are read)."""
+    columns = (SpinnerColumn(), TextColumn("crawling  {task.fields[status]}"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("crawl", total=None, status="")
+
+        def show(s) -> None:
+            bar.update(task, status=f"done {s.done}  failed {s.failed}  queued {s.queued}  {s.rate:.1f}/s")
+
+        yield show
+
+
+def print_crawl_report(report) -> None:
+    """The summary: counts, rate, hosts slowed down, and each failure with its reason."""
+    c = report.counts
+    out.print(f"crawl: {c['fetched']} pages fetched in {report.seconds:.1f} s ({report.rate:.1f}/s): "
+              f"{c['added']} articles added, {c['present']} already present, {c['unchanged']} unchanged, "
+              f"{c['failed']} failed, {c['skipped']} skipped", soft_wrap=True)
+    out.print(f"       {c['feeds']} feed pages read, {c['discovered']} new URLs queued, "
+              f"{c['out_of_scope']} out of scope, {report.queued_left} still queued", soft_wrap=True)
+    for host, n in sorted(report.slowed_hosts.items()):
+        out.print(f"slowed down {host}: {n} anti-bot responses (403/429, empty or title-only pages)")
+    for url, reason in report.failures[:50]:
+        out.print(f"  {reason}", style="dim", soft_wrap=True, markup=False)
+    if len(report.failures) > 50:
+        out.print(f"  … and {len(report.failures) - 50} more (fincorpus crawl --list shows the queue)")
+    if report.queued_left:
+        out.print("run the same command again to continue")
+
+
 @app.command()
 @friendly_errors
 def reprocess(db: DbOption) -> None:
@@ -199,3 +286,7 @@ def info(db: DbOption) -> None:
 def main() -> None:
     """Console-script entry point."""
     app()
+
+
+if __name__ == "__main__":
+    main()

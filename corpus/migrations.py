@@ -61,7 +61,47 @@ CREATE TABLE extraction_failures (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# v2: the crawl frontier, so a crawl killed at any moment resumes from the file.
+_V2 = """
+CREATE TABLE frontier (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT    NOT NULL UNIQUE,  -- docid:… or url:…, the same key as the article's
+    url           TEXT    NOT NULL,         -- canonical URL to fetch
+    kind          TEXT    NOT NULL,         -- article | author-feed | channel-feed | listing | sitemap
+    state         TEXT    NOT NULL,         -- queued | fetched | done | failed | skipped
+    depth         INTEGER NOT NULL,         -- feed pages followed from the seed
+    title         TEXT,                     -- what the feed said, before fetching
+    published_at  TEXT,
+    source        TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    raw_page_id   INTEGER REFERENCES raw_pages(id),
+    article_id    TEXT,
+    reason        TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    discovered_at TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL
+);
+CREATE INDEX frontier_state ON frontier(state, id);
+
+CREATE TABLE robots (
+    origin     TEXT PRIMARY KEY,
+    status     INTEGER,
+    text       TEXT NOT NULL,
+    error      TEXT,
+    fetched_at TEXT NOT NULL
+);
+
+CREATE TABLE crawl_runs (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    settings    TEXT NOT NULL,   -- JSON: scope, politeness, concurrency, ignore_robots
+    counts      TEXT             -- JSON, written when the run ends
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -63,6 +63,10 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.execute("PRAGMA busy_timeout=10000")
+            # In WAL mode NORMAL survives any process crash (SIGKILL included); only a power
+            # cut can lose the last commits, and it saves an fsync per page while crawling.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._depth = 0
             migrate(self._conn, str(self.path))
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a fincorpus database ({error}); "
@@ -79,14 +83,33 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: all of it lands or none of it does."""
+        """One atomic write: all of it lands or none of it does.
+
+        Nested calls join the outer transaction, so callers can make several store
+        writes (a raw page and its frontier state) land together.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._conn
+            finally:
+                self._depth -= 1
+            return
         self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield self._conn
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        else:
+            self._conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a read query, for the modules that keep their own tables here (frontier)."""
+        return self._conn.execute(sql, params).fetchall()
 
     # raw pages -----------------------------------------------------------
 
