@@ -33,6 +33,10 @@ TEXT_EXTRACTORS = {"textcopy": TextCopyExtractor}
 #: Share of control / unassigned / undecodable characters above which decoded text is binary.
 GARBAGE_RATIO = 0.05
 _GARBAGE_CATEGORIES = frozenset({"Cc", "Cn", "Cs"})
+# Runs of characters that are never garbage (whitespace, ASCII, Latin, punctuation, CJK,
+# full-width forms): removed first, so only the rare rest is looked up one by one.
+_NEVER_GARBAGE = re.compile("[\t\n\r\f\v\x20-\x7e\u00a0-\u024f\u2000-\u2064\u3000-\u303f"
+                            "\u4e00-\u9fff\uff01-\uffbe\uffe0-\uffe6]+")
 
 _HTML_MARK = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|article|meta|title)\b", re.I)
 _MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
@@ -60,8 +64,8 @@ def _refuse_decoded(text: str, name: str) -> None:
         raise NotAnArticle(f"{name}: the file holds only whitespace; give a saved HTML page or a "
                            "text copy", "empty-file")
     sample = text[:10_000]  # enough to tell binary from text, and cheap
-    bad = sum(1 for ch in sample if ch not in "\t\n\r\f\v"
-              and (ch == "\ufffd" or unicodedata.category(ch) in _GARBAGE_CATEGORIES))
+    rare = _NEVER_GARBAGE.sub("", sample)
+    bad = sum(1 for ch in rare if ch == "\ufffd" or unicodedata.category(ch) in _GARBAGE_CATEGORIES)
     if bad > GARBAGE_RATIO * len(sample):
         raise NotAnArticle(f"{name}: {bad} of {len(sample)} characters are control or undecodable "
                            "bytes; this is binary data, not HTML or text", "binary")

@@ -86,20 +86,25 @@ class Index:
         self.by_tag: dict[str, list] = defaultdict(list)
         self.by_class: dict[str, list] = defaultdict(list)
         self.by_id: dict[str, list] = defaultdict(list)
-        self.by_attr: dict[str, list] = defaultdict(list)
+        self._by_attr: dict[str, list] = {}  # filled per attribute name on first use (rare)
         for position, el in enumerate(tree.iter(etree.Element)):
             self._add(el, position)
 
     def _add(self, el: etree._Element, position: int) -> None:
         self.order[el] = position
         self.by_tag[el.tag].append(el)
-        for name, value in el.items():
-            self.by_attr[name].append(el)
-            if name == "class":
-                for token in set(value.split()):
-                    self.by_class[token].append(el)
-            elif name == "id":
-                self.by_id[value].append(el)
+        classes, ident = el.get("class"), el.get("id")
+        if classes:
+            for token in set(classes.split()):
+                self.by_class[token].append(el)
+        if ident is not None:
+            self.by_id[ident].append(el)
+
+    def by_attr(self, name: str) -> list:
+        """Elements that carry attribute `name`, in document order."""
+        if name not in self._by_attr:
+            self._by_attr[name] = [el for el in self.order if el.get(name) is not None]
+        return self._by_attr[name]
 
     def _candidates(self, part: Compound) -> list:
         if part.ident:
@@ -109,15 +114,23 @@ class Index:
         if part.tag:
             return self.by_tag.get(part.tag, [])
         if part.attrs:
-            return self.by_attr.get(part.attrs[0][0], [])
+            return self.by_attr(part.attrs[0][0])
         return list(self.order)
 
     def _chain(self, chain: tuple[Compound, ...]) -> list:
         *ancestors, last = chain
-        found = [el for el in self._candidates(last) if last.matches(el)]
-        if ancestors:
-            found = [el for el in found if _has_ancestor(el, ancestors)]
-        return found
+        if not ancestors:
+            return [el for el in self._candidates(last) if last.matches(el)]
+        outer = [el for el in self._candidates(ancestors[0]) if ancestors[0].matches(el)]
+        if len(outer) <= _FEW:
+            # A rare outer element (".post_wemedia_name a"): look inside it rather than
+            # walking up from every <a> of the page.
+            inside = {el for top in outer for el in top.iterdescendants(etree.Element)}
+            found = sorted(inside, key=self.order.__getitem__)
+            found = [el for el in found if last.matches(el)]
+        else:
+            found = [el for el in self._candidates(last) if last.matches(el)]
+        return [el for el in found if _has_ancestor(el, ancestors)]
 
     def select(self, selectors: str | list[str] | tuple[str, ...]) -> list:
         """Matches of the selectors: per selector in document order, selectors in the given order."""
@@ -141,6 +154,10 @@ class Index:
     def _in_order(self, hits: list) -> list:
         elements = [h for h in hits if not isinstance(h, str)]
         return sorted(elements, key=self.order.__getitem__) + [h for h in hits if isinstance(h, str)]
+
+
+#: Up to this many outer matches, a descendant chain is searched downwards from them.
+_FEW = 4
 
 
 def _has_ancestor(el: etree._Element, chain: list[Compound]) -> bool:

@@ -43,6 +43,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # no ~40 ms delayed-ACK stall per keep-alive response
     server: _Server
 
     def log_message(self, *args) -> None:
