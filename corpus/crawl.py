@@ -10,11 +10,15 @@ every worker while other hosts wait.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from typing import Callable, Iterable
 
 from fincorpus.corpus.errors import NotAnArticle
@@ -84,38 +88,114 @@ COUNT_KEYS = ("fetched", "added", "present", "unchanged", "failed", "skipped", "
 
 
 @dataclass(frozen=True, slots=True)
-class _Result:
-    """What a worker brings back for one entry."""
+class _Fetched:
+    """What a fetch worker brings back: the page, and for a feed what it lists."""
 
     entry: Entry
     page: RawPage
-    article: Article | None = None
     found: Found | None = None
     failure: tuple[str, str] | None = None  # (kind, reason)
 
 
-def _work(fetcher: Fetcher, entry: Entry) -> _Result:
-    """Fetch one entry and parse it (article or feed); never raises."""
+def _fetch(fetcher: Fetcher, entry: Entry) -> _Fetched:
+    """Fetch one entry; a feed is parsed here too (cheap). Never raises."""
     page = fetcher.fetch(entry.url, etag=entry.etag, last_modified=entry.last_modified)
-    if page.error or page.status == 304:
-        return _Result(entry, page)
-    if entry.is_feed:
-        try:
-            return _Result(entry, page, found=parse_feed(entry.kind, page.body, page.final_url or entry.url,
-                                                         page.content_type))
-        except ValueError as error:
-            return _Result(entry, page, failure=("bad-feed", str(error)))
-    return _Result(entry, page, *_extract(page))
-
-
-def _extract(page: RawPage) -> tuple[Article | None, None, tuple[str, str] | None]:
-    """The article of a page, or (kind, reason) why there is none; a crash is a failure too."""
+    if page.error or page.status == 304 or not entry.is_feed:
+        return _Fetched(entry, page)
     try:
-        return extract_page(page), None, None
+        return _Fetched(entry, page, parse_feed(entry.kind, page.body, page.final_url or entry.url,
+                                                page.content_type))
+    except ValueError as error:
+        return _Fetched(entry, page, failure=("bad-feed", str(error)))
+
+
+def extract_or_reason(body: bytes, url: str | None, content_type: str) -> Article | tuple[str, str]:
+    """The article of a page, or (kind, reason) why there is none; runs in worker processes.
+
+    A crash is a reason too: a parser bug must not stop a day-long crawl, and the raw page
+    is already stored for `fincorpus reprocess` once the bug is fixed.
+    """
+    try:
+        return extract_page(RawPage(url=url, body=body, headers={"Content-Type": content_type}))
     except NotAnArticle as error:
-        return None, None, (error.kind, str(error))
-    except Exception as error:  # a parser bug must not stop a day-long crawl; the raw page is kept
-        return None, None, ("extractor-error", f"{page.url}: extractor error {type(error).__name__}: {error}")
+        return error.kind, str(error)
+    except Exception as error:  # noqa: BLE001 (see above)
+        return "extractor-error", f"{url}: extractor error {type(error).__name__}: {error}"
+
+
+def _exit_with(parent: int) -> None:
+    """In a parsing process: end when the crawl that started it is gone (even by SIGKILL).
+
+    Pool workers hold both ends of their task queue, so they never see it close; without
+    this watch, every killed crawl would leave its workers running.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _ExtractStage:
+    """Parsing of fetched pages: inline with no workers, else in a pool of processes.
+
+    Results come back through `finished()` to the one writer. `full` applies back-pressure,
+    so fetching never runs far ahead of parsing (memory stays bounded on long crawls).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._pool = None
+        if workers > 0:
+            # spawn, not fork: forking a process that runs fetch threads can copy a held lock.
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                                             initializer=_exit_with, initargs=(os.getpid(),))
+        self._limit = max(workers, 1) * 8
+        self._pending: dict[Future, tuple[Entry, int]] = {}
+        self._ready: list[tuple[Entry, int, Article | tuple[str, str]]] = []
+
+    def __enter__(self) -> _ExtractStage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    @property
+    def futures(self) -> list[Future]:
+        return list(self._pending)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending or self._ready)
+
+    @property
+    def full(self) -> bool:
+        return len(self._pending) >= self._limit
+
+    def submit(self, entry: Entry, raw_id: int, page: RawPage) -> None:
+        args = (page.body, page.final_url or page.url, page.content_type)
+        if self._pool is None:
+            self._ready.append((entry, raw_id, extract_or_reason(*args)))
+            return
+        try:
+            self._pending[self._pool.submit(extract_or_reason, *args)] = (entry, raw_id)
+        except BrokenProcessPool:  # a worker died (out of memory?): parse here from now on
+            self._pool = None
+            self._ready.append((entry, raw_id, extract_or_reason(*args)))
+
+    def finished(self) -> list[tuple[Entry, int, Article | tuple[str, str]]]:
+        """Every parse that has completed since the last call, in completion order."""
+        done = [f for f in self._pending if f.done()]
+        for future in done:
+            entry, raw_id = self._pending.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as error:
+                outcome = ("extractor-error", f"{entry.url}: extractor process died ({error})")
+            self._ready.append((entry, raw_id, outcome))
+        ready, self._ready = self._ready, []
+        return ready
 
 
 class _HostQueue:
@@ -149,12 +229,18 @@ class Crawler:
     """One crawl run over a store's frontier; `run()` returns its report."""
 
     def __init__(self, store: Store, fetcher: Fetcher, scope: Scope = Scope(), concurrency: int = 1,
-                 progress: Callable[[CrawlStatus], None] | None = None) -> None:
+                 progress: Callable[[CrawlStatus], None] | None = None,
+                 extract_workers: int | None = None) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be >= 1, got {concurrency}")
         self.store, self.fetcher, self.scope = store, fetcher, scope
         self.frontier = Frontier(store)
         self.concurrency, self.progress = concurrency, progress
+        # Parsing is CPU work that threads cannot share (the GIL): with more than one worker
+        # it runs in processes, one per core at most.
+        if extract_workers is None:
+            extract_workers = 0 if concurrency == 1 else min(concurrency, os.cpu_count() or 1)
+        self.extract_workers = extract_workers
         self.report = CrawlReport()
         self._allow = scope.allow_hosts
         self._dispatched_articles = 0
@@ -178,11 +264,12 @@ class Crawler:
         """Extract pages fetched by a killed run, then fetch the queue until it is empty or the budget is spent."""
         self._started = time.perf_counter()
         self._queued = self.frontier.counts()["queued"]
-        for entry in list(self._all("fetched")):
-            self._finish_article(entry, entry.raw_page_id, self.store.raw_page(entry.raw_page_id))
         per_host = self.concurrency if self.fetcher.settings.delay == 0 else 1
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="fetch") as pool:
-            self._loop(pool, _HostQueue(per_host))
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="fetch") as fetchers, \
+                _ExtractStage(self.extract_workers) as extractors:
+            for entry in list(self._all("fetched")):
+                extractors.submit(entry, entry.raw_page_id, self.store.raw_page(entry.raw_page_id))
+            self._loop(fetchers, extractors, _HostQueue(per_host))
         self.report.seconds = time.perf_counter() - self._started
         self.report.queued_left = self.frontier.counts()["queued"]
         CrawlLog(self.store).record_robots(self.fetcher.robots_seen())
@@ -194,31 +281,35 @@ class Crawler:
             yield from batch
             cursor = batch[-1].id
 
-    def _loop(self, pool: ThreadPoolExecutor, queue: _HostQueue) -> None:
+    def _loop(self, fetchers: ThreadPoolExecutor, extractors: _ExtractStage, queue: _HostQueue) -> None:
+        """Keep `concurrency` fetches in flight; write each result as it comes back."""
         inflight: dict[Future, Entry] = {}
         cursor, exhausted = 0, False
         while True:
+            for entry, raw_id, outcome in extractors.finished():
+                self._finish_article(entry, raw_id, outcome)
             if not exhausted and len(queue) < self.concurrency * 4:
                 batch = self.frontier.entries("queued", cursor, 500)
                 exhausted = not batch
                 for entry in batch:
                     queue.push(entry)
                 cursor = batch[-1].id if batch else cursor
-            while len(inflight) < self.concurrency and not self._budget_spent():
+            while len(inflight) < self.concurrency and not self._budget_spent() and not extractors.full:
                 entry = queue.pop()
                 if entry is None:
                     break
                 self._dispatched_articles += not entry.is_feed
-                inflight[pool.submit(_work, self.fetcher, entry)] = entry
-            if not inflight:
+                inflight[fetchers.submit(_fetch, self.fetcher, entry)] = entry
+            if not inflight and not extractors.busy:
                 if exhausted or self._budget_spent():
                     return
                 continue
-            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            finished, _ = wait([*inflight, *extractors.futures], return_when=FIRST_COMPLETED)
             for future in finished:
-                queue.release(inflight.pop(future))
-                if self._record(future.result()):
-                    exhausted = False  # new leads have higher ids than the cursor: refill finds them
+                if future in inflight:
+                    queue.release(inflight.pop(future))
+                    if self._record(future.result(), extractors):
+                        exhausted = False  # new leads have higher ids than the cursor: refill finds them
 
     def _budget_spent(self) -> bool:
         limit = self.scope.max_pages
@@ -226,8 +317,8 @@ class Crawler:
 
     # the writer ----------------------------------------------------------
 
-    def _record(self, result: _Result) -> int:
-        """Write one worker result (the raw page always lands before the article); new leads queued."""
+    def _record(self, result: _Fetched, extractors: _ExtractStage) -> int:
+        """Write one fetch: the raw page lands (with its frontier state) before it is parsed."""
         entry, page = result.entry, result.page
         self._queued -= 1
         new = 0
@@ -243,7 +334,7 @@ class Crawler:
                 raw_id, _ = self.store.put_raw(page)
                 self.frontier.mark_fetched(entry, raw_id, dict(page.headers))
             self.report.counts["fetched"] += 1
-            self._finish_article(entry, raw_id, page, result.article, result.failure)
+            extractors.submit(entry, raw_id, page)
         self._tick()
         return new
 
@@ -256,28 +347,25 @@ class Crawler:
             self._anti_bot(entry)
         self._fail(entry, reason)
 
-    def _finish_article(self, entry: Entry, raw_id: int, page: RawPage, article: Article | None = None,
-                        failure: tuple[str, str] | None = None) -> None:
-        """Store the article of a fetched page (extracting it now when the worker did not)."""
-        if article is None and failure is None:
-            article, _, failure = _extract(page)
-        if failure:
-            kind, reason = failure
+    def _finish_article(self, entry: Entry, raw_id: int, outcome: Article | tuple[str, str]) -> None:
+        """Store the article of a fetched page, or why it has none."""
+        if isinstance(outcome, tuple):
+            kind, reason = outcome
             if kind in ANTI_BOT_KINDS:
                 self._anti_bot(entry)
             with self.store.transaction():
                 self.store.put_failure(raw_id, kind, reason)
                 self._fail(entry, reason, fetched=True)
-            return
-        if not self.scope.in_window(article.published_at):
-            self._skip(entry, f"{entry.url}: {self.scope.window_reason(article.published_at)}")
-            return
-        with self.store.transaction():
-            added = self.store.put_article(article, raw_id)
-            self.frontier.mark_done(entry, article.id)
-        self.report.counts["added" if added else "present"] += 1
+        elif not self.scope.in_window(outcome.published_at):
+            self._skip(entry, f"{entry.url}: {self.scope.window_reason(outcome.published_at)}")
+        else:
+            with self.store.transaction():
+                added = self.store.put_article(outcome, raw_id)
+                self.frontier.mark_done(entry, outcome.id)
+            self.report.counts["added" if added else "present"] += 1
+        self._tick()
 
-    def _finish_feed(self, entry: Entry, result: _Result) -> int:
+    def _finish_feed(self, entry: Entry, result: _Fetched) -> int:
         """Queue a feed's in-scope leads and its next page; the feed is then done."""
         if result.failure:
             self._fail(entry, result.failure[1])
@@ -326,9 +414,14 @@ class Crawler:
 
 def crawl(store: Store, seeds: Iterable[Lead], fetcher: Fetcher, scope: Scope = Scope(),
           concurrency: int = 1, retry_failed: bool = False, refresh: bool = False,
-          progress: Callable[[CrawlStatus], None] | None = None) -> CrawlReport:
-    """Seed the frontier, then crawl it to the end (or the budget); resumes a killed run."""
-    crawler = Crawler(store, fetcher, scope, concurrency, progress)
+          progress: Callable[[CrawlStatus], None] | None = None,
+          extract_workers: int | None = None) -> CrawlReport:
+    """Seed the frontier, then crawl it to the end (or the budget); resumes a killed run.
+
+    `extract_workers`: processes that parse pages (default: none at concurrency 1,
+    else one per core up to `concurrency`; 0 parses in this process).
+    """
+    crawler = Crawler(store, fetcher, scope, concurrency, progress, extract_workers)
     log = CrawlLog(store)
     run_id = log.start({"since": scope.since, "until": scope.until, "max_pages": scope.max_pages,
                         "allow_hosts": list(scope.allow_hosts), "concurrency": concurrency,
