@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,13 +91,18 @@ def _find(path: str, query: str, pages: dict[str, SamplePage],
     return (feed.body(base), feed.content_type) if feed else None
 
 
-def _handler(pages: dict[str, SamplePage],
-             feeds: tuple[SampleFeed, ...]) -> type[BaseHTTPRequestHandler]:
+def _handler(pages: dict[str, SamplePage], feeds: tuple[SampleFeed, ...],
+             hits: Counter | None = None) -> type[BaseHTTPRequestHandler]:
+    lock = threading.Lock()
+
     class SampleHandler(BaseHTTPRequestHandler):
         """Serves each page's bytes at its path with its declared Content-Type, and the feeds."""
 
         def do_GET(self) -> None:
             path, _, query = self.path.partition("?")
+            if hits is not None:
+                with lock:
+                    hits[path] += 1
             found = _find(path, query, pages, feeds, self.server.base_url)
             if found is None:
                 self.send_error(404, "not in the sample corpus")
@@ -115,12 +121,19 @@ def _handler(pages: dict[str, SamplePage],
 
 
 @contextmanager
-def serve_sample(host: str = "127.0.0.1") -> Iterator[tuple[str, tuple[SamplePage, ...]]]:
-    """Serve the sample corpus on a free local port; yields (base URL, pages)."""
+def serve_sample(host: str = "127.0.0.1",
+                 hits: Counter | None = None) -> Iterator[tuple[str, tuple[SamplePage, ...]]]:
+    """Serve the sample corpus on a free local port; yields (base URL, pages).
+
+    `hits`, when given, counts requests by path (query left out), so a test can
+    show what the server was never asked for.
+    """
     pages = sample_pages()
-    server = ThreadingHTTPServer((host, 0), _handler({p.path: p for p in pages}, sample_feeds()))
+    server = ThreadingHTTPServer((host, 0), _handler({p.path: p for p in pages}, sample_feeds(), hits))
     server.base_url = f"http://{host}:{server.server_address[1]}"  # what {base} in feeds becomes
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 50 ms rather than 0.5 s, so leaving the `with` block does not wait half a second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
     thread.start()
     try:
         yield server.base_url, pages

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.frontier import Frontier
 from fincorpus.corpus.model import SHANGHAI_TZ_NAME, Lead
 from fincorpus.corpus.store import Store
-from fincorpus.scrapers.discover import author_seed, channel_seed, classify, read_url_file
+from fincorpus.scrapers.discover import author_seed, channel_seed, classify
+from fincorpus.scrapers.urlfile import read_url_file
 from fincorpus.scrapers.urls import canonical_url
 
 
@@ -47,6 +48,15 @@ def parse_when(text: str, end_of_day: bool = False) -> datetime:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadInput(f"{text!r} is not a date; write 2025-10-16 or 2025-10-16T08:00") from None
-    if end_of_day and len(text.strip()) == 10:
+    if end_of_day and _is_date(text.strip()):  # 2025-10-16, and 20251016 too
         when = when.replace(hour=23, minute=59, second=59)
     return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(SHANGHAI_TZ_NAME))
+
+
+def _is_date(text: str) -> bool:
+    """A day without a time, in any spelling datetime.fromisoformat reads."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
