@@ -144,24 +144,24 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
          = Path("fincorpus-demo")) -> None:
     """Run the whole chain on the bundled sample corpus, offline.
 
-    Serves the sample pages on 127.0.0.1, fetches each over HTTP, extracts,
-    stores and exports articles.csv.
+    Serves the sample pages and their feeds on 127.0.0.1, crawls them over HTTP
+    (discovering the articles from the feeds), extracts, stores and exports articles.csv.
 
     Example: fincorpus demo --out /tmp/demo
     """
     from fincorpus.corpus.demo import run_demo
-    from fincorpus.corpus.sample import sample_pages
 
-    with outcome_bar(len(sample_pages()), "fetching sample pages") as progress:
+    with crawl_bar() as progress:
         result = run_demo(out_dir, progress)
-    counts = result.counts
-    out.print(f"sample corpus: {len(result.outcomes)} pages fetched over HTTP in {result.seconds:.1f} s")
-    out.print(f"  {counts['added']} articles added, {counts['present']} already present, "
-              f"{counts['failed']} pages without an article (the sample holds a deleted page and "
+    c = result.report.counts
+    out.print(f"sample corpus: crawled from {len(result.seeds)} seeds (author feed, channel feed, "
+              f"media page, sitemap, text copies); {c['fetched']} pages fetched over HTTP in "
+              f"{result.seconds:.1f} s", soft_wrap=True)
+    out.print(f"  {c['feeds']} feed pages read; {c['added']} articles added, {c['present']} already "
+              f"present, {c['failed']} pages without an article (the sample holds a deleted page and "
               "an anti-bot page on purpose):", soft_wrap=True)
-    for o in result.outcomes:
-        if o.status == "failed":
-            out.print(f"    {o.reason}", style="dim", soft_wrap=True)
+    for _, reason in result.report.failures:
+        out.print(f"    {reason}", style="dim", soft_wrap=True, markup=False)
     out.print(f"store:    {result.db_path}")
     out.print(f"articles: {result.csv_path} ({result.articles_exported} rows, UTF-8 with BOM)")
 
@@ -203,7 +203,8 @@ def crawl(
     from fincorpus.scrapers.fetch import Fetcher, FetchSettings
 
     seeds = seeds_from(urls or (), url_file, column, author or (), channel or ())
-    scope = Scope(since=since and parse_when(since), until=until and parse_when(until, end_of_day=True),
+    scope = Scope(since=None if since is None else parse_when(since),
+                  until=None if until is None else parse_when(until, end_of_day=True),
                   max_pages=max_pages, max_feed_pages=max_feed_pages, allow_hosts=tuple(allow_host or ()))
     with Store(db) as store:
         if list_only:

@@ -73,11 +73,13 @@ class FetchSettings:
     robots_ttl: float = ROBOTS_TTL
     #: Seconds to read one body: a server trickling bytes under read_timeout still stops here.
     deadline: float = 120.0
+    #: The longest interval anti-bot slow-downs may stretch a host to.
+    max_slowdown: float = 60.0
 
     def __post_init__(self) -> None:
         """Refuse settings that would hang, spin or hammer (a programming error, so raise)."""
         lows = {"connect_timeout": 0, "read_timeout": 0, "backoff_factor": 0, "delay": 0,
-                "jitter": 0, "max_retry_after": 0, "retries": 0, "max_redirects": 0,
+                "jitter": 0, "max_retry_after": 0, "max_slowdown": 0, "retries": 0, "max_redirects": 0,
                 "max_bytes": 1, "pool_size": 1, "robots_ttl": 0, "deadline": 0}
         for name, low in lows.items():
             value = getattr(self, name)
@@ -318,9 +320,9 @@ class Fetcher:
         """Every robots.txt fetched so far, by host then fetch time, for the crawl to store."""
         return self.robots_cache.seen()
 
-    def slow_down(self, url: str, factor: float = 2.0, cap: float = 60.0) -> float:
+    def slow_down(self, url: str, factor: float = 2.0) -> float:
         """Slow `url`'s host after an anti-bot symptom (see HostGate.slow_down); the new interval."""
-        return self.gate.slow_down(_host(url), factor, cap)
+        return self.gate.slow_down(_host(url), factor, self.settings.max_slowdown)
 
     def _robots_refusal(self, url: str) -> str | None:
         """Why robots.txt forbids `url`, or None when it allows it or robots are not obeyed."""
