@@ -253,7 +253,10 @@ class Crawler:
         """Put the seeds in the frontier (seed feeds are read again each run); new count."""
         leads = list(leads)
         if not self._allow:
-            self._allow = tuple(sorted({host_of(lead.url) for lead in leads} | {"163.com"}))
+            # This run's seeds and every feed met before, so a resume without arguments
+            # follows what the first run followed.
+            hosts = {host_of(lead.url) for lead in leads} | set(self.frontier.feed_hosts())
+            self._allow = tuple(sorted(hosts | {"163.com"}))
         added = self.frontier.add(leads)
         self.frontier.requeue(leads)
         return added
@@ -374,7 +377,7 @@ class Crawler:
         leads = [lead for lead in found.leads if self._admits(lead)]
         self.report.counts["out_of_scope"] += len(found.leads) - len(leads)
         follow = [feed for feed in found.feeds if host_allowed(feed.url, self._allow)]
-        if not leads or entry.depth + 1 >= self.scope.max_feed_pages:
+        if self._older_than_window(found.leads) or entry.depth + 1 >= self.scope.max_feed_pages:
             follow = [feed for feed in follow if feed.kind == "sitemap"]  # index children are not "next pages"
         with self.store.transaction():
             new = self.frontier.add(leads, entry.depth) + self.frontier.add(follow, entry.depth + 1)
@@ -383,6 +386,15 @@ class Crawler:
         self.report.counts["feeds"] += 1
         self.report.counts["discovered"] += new
         return new
+
+    def _older_than_window(self, leads: tuple[Lead, ...]) -> bool:
+        """An empty page, or one whose every lead is before --since: feeds are newest first, so
+        the next page holds nothing in the window (a page after --until says nothing of it)."""
+        if not leads:
+            return True
+        since = self.scope.since
+        return since is not None and all(lead.published_at and lead.published_at < since
+                                         for lead in leads)
 
     def _admits(self, lead: Lead) -> bool:
         return host_allowed(lead.url, self._allow) and self.scope.in_window(lead.published_at)

@@ -16,7 +16,7 @@ from typing import Iterable
 
 from fincorpus.corpus.model import Lead, utcnow
 from fincorpus.corpus.store import Store
-from fincorpus.scrapers.urls import url_key
+from fincorpus.scrapers.urls import host_of, url_key
 
 STATES = ("queued", "fetched", "done", "failed", "skipped")
 FEED_KINDS = ("author-feed", "channel-feed", "listing", "sitemap")
@@ -131,6 +131,11 @@ class Frontier:
         columns = ", ".join(f"{name} = ?" for name in values)
         with self.store.transaction() as conn:
             conn.execute(f"UPDATE frontier SET {columns} WHERE id = ?", (*values.values(), entry.id))
+
+    def feed_hosts(self) -> list[str]:
+        """Hosts of the feeds met so far (few rows: feeds, not articles)."""
+        rows = self.store.rows("SELECT DISTINCT url FROM frontier WHERE kind != 'article'")
+        return sorted({host_of(url) for (url,) in rows})
 
     def counts(self) -> dict[str, int]:
         """How many URLs are in each state."""
