@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.corpus.frontier import CrawlLog, Entry, Frontier
 from fincorpus.corpus.model import Article, Lead, RawPage
-from fincorpus.corpus.store import Store
+from fincorpus.corpus.store import PackedBody, Store, pack_body
 from fincorpus.scrapers.discover import Found, parse as parse_feed
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.fetch import ROBOTS_REFUSAL, Fetcher
@@ -95,13 +95,16 @@ class _Fetched:
     page: RawPage
     found: Found | None = None
     failure: tuple[str, str] | None = None  # (kind, reason)
+    packed: PackedBody | None = None
 
 
 def _fetch(fetcher: Fetcher, entry: Entry) -> _Fetched:
     """Fetch one entry; a feed is parsed here too (cheap). Never raises."""
     page = fetcher.fetch(entry.url, etag=entry.etag, last_modified=entry.last_modified)
-    if page.error or page.status == 304 or not entry.is_feed:
+    if page.error or page.status == 304:
         return _Fetched(entry, page)
+    if not entry.is_feed:
+        return _Fetched(entry, page, packed=pack_body(page))
     try:
         return _Fetched(entry, page, parse_feed(entry.kind, page.body, page.final_url or entry.url,
                                                 page.content_type))
@@ -334,7 +337,7 @@ class Crawler:
             new = self._finish_feed(entry, result)
         else:
             with self.store.transaction():
-                raw_id, _ = self.store.put_raw(page)
+                raw_id, _ = self.store.put_raw(page, result.packed)
                 self.frontier.mark_fetched(entry, raw_id, dict(page.headers))
             self.report.counts["fetched"] += 1
             extractors.submit(entry, raw_id, page)

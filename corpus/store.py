@@ -49,6 +49,19 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class PackedBody:
+    """A raw page's SHA-256 and its zlib-compressed bytes, as the store keeps them."""
+
+    sha256: str
+    compressed: bytes
+
+
+def pack_body(page: RawPage) -> PackedBody:
+    """Hash and compress a page's bytes (pure; safe in any thread)."""
+    return PackedBody(page.sha256, zlib.compress(page.body, 6))
+
+
 class Store:
     """A SQLite corpus file (WAL mode, schema migrated on open)."""
 
@@ -113,9 +126,14 @@ class Store:
 
     # raw pages -----------------------------------------------------------
 
-    def put_raw(self, page: RawPage) -> tuple[int, bool]:
-        """Store a raw page unless its bytes are already here; (row id, newly added)."""
-        sha = page.sha256
+    def put_raw(self, page: RawPage, packed: PackedBody | None = None) -> tuple[int, bool]:
+        """Store a raw page unless its bytes are already here; (row id, newly added).
+
+        `packed` is `pack_body(page)` when a worker thread already made it (a crawl does, so
+        hashing and compressing run beside the writer: both release the GIL).
+        """
+        packed = packed or pack_body(page)
+        sha = packed.sha256
         with self.transaction() as conn:
             row = conn.execute("SELECT id FROM raw_pages WHERE sha256 = ?", (sha,)).fetchone()
             if row:
@@ -124,7 +142,7 @@ class Store:
                 "INSERT INTO raw_pages (sha256, url, final_url, status, headers, body, body_size,"
                 " source_kind, fetched_at, added_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (sha, page.url, page.final_url, page.status, json.dumps(dict(page.headers)),
-                 zlib.compress(page.body, 6), len(page.body), page.source_kind,
+                 packed.compressed, len(page.body), page.source_kind,
                  page.fetched_at.isoformat(), utcnow().isoformat()))
             return cursor.lastrowid, True
 
