@@ -138,3 +138,60 @@ class Lead:
     title: str | None = None
     published_at: datetime | None = None
     source: str | None = None
+
+
+# Analysis: what the nlp stages say about an article. Offsets are character offsets into
+# the text they were computed on (an article's `text`, or one input line), end exclusive,
+# and every span carries its own text so a mismatch is caught.
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a segmentation, with its part of speech when the tagger gives one."""
+
+    text: str
+    start: int
+    end: int
+    pos: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a text; `paragraph` is its paragraph's index (0-based)."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named or numeric entity: PER, LOC, ORG, MONEY, PERCENT, DATE or QUANTITY.
+
+    `id` links PER/LOC/ORG to the gazetteer (None when unknown); `value` holds the
+    normalised value of numeric kinds, e.g. {"amount": 682600000000, "unit": "USD"},
+    {"low": 20, "high": 30, "unit": "%"}, {"date": "2025-11-30"}, with "qualifier"
+    ("more than", "about", …) when the text hedges.
+    """
+
+    text: str
+    type: str
+    start: int
+    end: int
+    id: str | None = None
+    value: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A topic or frame score for a sentence or an article, with the evidence behind it.
+
+    `evidence` lists the indicator terms found; for an article, `sentences` lists the
+    indexes of the sentences that carry it.
+    """
+
+    name: str
+    score: float
+    evidence: tuple[str, ...] = ()
+    sentences: tuple[int, ...] = ()
