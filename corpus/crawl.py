@@ -11,22 +11,18 @@ every worker while other hosts wait.
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from typing import Callable, Iterable
 
-from fincorpus.corpus.errors import NotAnArticle
+from fincorpus.corpus.crawl_stages import ExtractStage, HostQueue
 from fincorpus.corpus.frontier import CrawlLog, Entry, Frontier
 from fincorpus.corpus.model import Article, Lead, RawPage
 from fincorpus.corpus.store import PackedBody, Store, pack_body
 from fincorpus.scrapers.discover import Found, parse as parse_feed
-from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.fetch import ROBOTS_REFUSAL, Fetcher
 from fincorpus.scrapers.urls import host_allowed, host_of
 
@@ -112,122 +108,6 @@ def _fetch(fetcher: Fetcher, entry: Entry) -> _Fetched:
         return _Fetched(entry, page, failure=("bad-feed", str(error)))
 
 
-def extract_or_reason(body: bytes, url: str | None, content_type: str) -> Article | tuple[str, str]:
-    """The article of a page, or (kind, reason) why there is none; runs in worker processes.
-
-    A crash is a reason too: a parser bug must not stop a day-long crawl, and the raw page
-    is already stored for `fincorpus reprocess` once the bug is fixed.
-    """
-    try:
-        return extract_page(RawPage(url=url, body=body, headers={"Content-Type": content_type}))
-    except NotAnArticle as error:
-        return error.kind, str(error)
-    except Exception as error:  # noqa: BLE001 (see above)
-        return "extractor-error", f"{url}: extractor error {type(error).__name__}: {error}"
-
-
-def _exit_with(parent: int) -> None:
-    """In a parsing process: end when the crawl that started it is gone (even by SIGKILL).
-
-    Pool workers hold both ends of their task queue, so they never see it close; without
-    this watch, every killed crawl would leave its workers running.
-    """
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-class _ExtractStage:
-    """Parsing of fetched pages: inline with no workers, else in a pool of processes.
-
-    Results come back through `finished()` to the one writer. `full` applies back-pressure,
-    so fetching never runs far ahead of parsing (memory stays bounded on long crawls).
-    """
-
-    def __init__(self, workers: int) -> None:
-        self._pool = None
-        if workers > 0:
-            # spawn, not fork: forking a process that runs fetch threads can copy a held lock.
-            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
-                                             initializer=_exit_with, initargs=(os.getpid(),))
-        self._limit = max(workers, 1) * 8
-        self._pending: dict[Future, tuple[Entry, int]] = {}
-        self._ready: list[tuple[Entry, int, Article | tuple[str, str]]] = []
-
-    def __enter__(self) -> _ExtractStage:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-    @property
-    def futures(self) -> list[Future]:
-        return list(self._pending)
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._pending or self._ready)
-
-    @property
-    def full(self) -> bool:
-        return len(self._pending) >= self._limit
-
-    def submit(self, entry: Entry, raw_id: int, page: RawPage) -> None:
-        args = (page.body, page.final_url or page.url, page.content_type)
-        if self._pool is None:
-            self._ready.append((entry, raw_id, extract_or_reason(*args)))
-            return
-        try:
-            self._pending[self._pool.submit(extract_or_reason, *args)] = (entry, raw_id)
-        except BrokenProcessPool:  # a worker died (out of memory?): parse here from now on
-            self._pool = None
-            self._ready.append((entry, raw_id, extract_or_reason(*args)))
-
-    def finished(self) -> list[tuple[Entry, int, Article | tuple[str, str]]]:
-        """Every parse that has completed since the last call, in completion order."""
-        done = [f for f in self._pending if f.done()]
-        for future in done:
-            entry, raw_id = self._pending.pop(future)
-            try:
-                outcome = future.result()
-            except BrokenProcessPool as error:
-                outcome = ("extractor-error", f"{entry.url}: extractor process died ({error})")
-            self._ready.append((entry, raw_id, outcome))
-        ready, self._ready = self._ready, []
-        return ready
-
-
-class _HostQueue:
-    """Queued entries grouped by host, handed out round-robin under a per-host cap."""
-
-    def __init__(self, per_host: int) -> None:
-        self.per_host = per_host
-        self._queues: dict[str, deque[Entry]] = {}
-        self.busy: Counter = Counter()
-
-    def __len__(self) -> int:
-        return sum(len(q) for q in self._queues.values())
-
-    def push(self, entry: Entry) -> None:
-        self._queues.setdefault(host_of(entry.url), deque()).append(entry)
-
-    def pop(self) -> Entry | None:
-        """The next entry of the least busy host under its cap, or None."""
-        hosts = [h for h, q in self._queues.items() if q and self.busy[h] < self.per_host]
-        if not hosts:
-            return None
-        host = min(hosts, key=lambda h: self.busy[h])
-        self.busy[host] += 1
-        return self._queues[host].popleft()
-
-    def release(self, entry: Entry) -> None:
-        self.busy[host_of(entry.url)] -= 1
-
-
 class Crawler:
     """One crawl run over a store's frontier; `run()` returns its report."""
 
@@ -272,10 +152,10 @@ class Crawler:
         self._queued = self.frontier.counts()["queued"]
         per_host = self.concurrency if self.fetcher.settings.delay == 0 else 1
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="fetch") as fetchers, \
-                _ExtractStage(self.extract_workers) as extractors:
+                ExtractStage(self.extract_workers) as extractors:
             for entry in list(self._all("fetched")):
                 extractors.submit(entry, entry.raw_page_id, self.store.raw_page(entry.raw_page_id))
-            self._loop(fetchers, extractors, _HostQueue(per_host))
+            self._loop(fetchers, extractors, HostQueue(per_host))
         self.report.seconds = time.perf_counter() - self._started
         self.report.queued_left = self.frontier.counts()["queued"]
         CrawlLog(self.store).record_robots(self.fetcher.robots_seen())
@@ -287,7 +167,7 @@ class Crawler:
             yield from batch
             cursor = batch[-1].id
 
-    def _loop(self, fetchers: ThreadPoolExecutor, extractors: _ExtractStage, queue: _HostQueue) -> None:
+    def _loop(self, fetchers: ThreadPoolExecutor, extractors: ExtractStage, queue: HostQueue) -> None:
         """Keep `concurrency` fetches in flight; write each result as it comes back."""
         inflight: dict[Future, Entry] = {}
         cursor, exhausted = 0, False
@@ -323,7 +203,7 @@ class Crawler:
 
     # the writer ----------------------------------------------------------
 
-    def _record(self, result: _Fetched, extractors: _ExtractStage) -> int:
+    def _record(self, result: _Fetched, extractors: ExtractStage) -> int:
         """Write one fetch: the raw page lands (with its frontier state) before it is parsed."""
         entry, page = result.entry, result.page
         self._queued -= 1
