@@ -101,7 +101,51 @@ CREATE TABLE crawl_runs (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# v3: what the nlp stages found in each article; offsets point into the article's text.
+_V3 = """
+CREATE TABLE analyses (
+    article_id  TEXT PRIMARY KEY REFERENCES articles(id),
+    stages      TEXT NOT NULL,   -- JSON: stage name -> version
+    analyzed_at TEXT NOT NULL
+);
+
+CREATE TABLE sentences (
+    article_id TEXT    NOT NULL REFERENCES articles(id),
+    idx        INTEGER NOT NULL,
+    paragraph  INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT    NOT NULL,
+    tokens     TEXT    NOT NULL,   -- JSON: [[word, pos], ...]
+    PRIMARY KEY (article_id, idx)
+);
+
+CREATE TABLE entities (
+    article_id TEXT    NOT NULL REFERENCES articles(id),
+    idx        INTEGER NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT    NOT NULL,
+    type       TEXT    NOT NULL,
+    entity_id  TEXT,
+    value      TEXT,               -- JSON, normalised value of numeric kinds
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX entities_id ON entities(entity_id);
+
+CREATE TABLE scores (
+    article_id TEXT    NOT NULL REFERENCES articles(id),
+    kind       TEXT    NOT NULL,   -- topic | frame
+    sentence   INTEGER,            -- NULL for the article-level score
+    name       TEXT    NOT NULL,
+    score      REAL    NOT NULL,
+    evidence   TEXT    NOT NULL,   -- JSON: matched terms
+    sentences  TEXT    NOT NULL    -- JSON: evidence sentence indexes (article level)
+);
+CREATE INDEX scores_article ON scores(article_id, kind);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -195,3 +195,22 @@ class Score:
     score: float
     evidence: tuple[str, ...] = ()
     sentences: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the nlp stages found in one article; every offset points into `Article.text`.
+
+    `tokens`, `sentence_topics` and `sentence_frames` run parallel to `sentences`;
+    `stages` maps each stage's name to its version, stored with the results.
+    """
+
+    article_id: str
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[tuple[Token, ...], ...]
+    entities: tuple[Entity, ...]
+    topics: tuple[Score, ...]
+    frames: tuple[Score, ...]
+    sentence_topics: tuple[tuple[Score, ...], ...] = ()
+    sentence_frames: tuple[tuple[Score, ...], ...] = ()
+    stages: Mapping[str, str] = field(default_factory=dict)

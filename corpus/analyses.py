@@ -1,0 +1,86 @@
+"""The analysis tables of a store: sentences, entities, topic and frame scores per article.
+
+An article's analysis is replaced whole, in one transaction, so a table never mixes the
+output of two stage versions for one article.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from fincorpus.corpus.model import Analysis, Score, utcnow
+from fincorpus.corpus.store import Store
+
+#: Columns of each export level, in order (the article id first, then offsets).
+LEVEL_COLUMNS = {
+    "sentence": ("article_id", "sentence", "paragraph", "start", "end", "text", "words", "pos"),
+    "entity": ("article_id", "entity", "start", "end", "text", "type", "entity_id", "value"),
+    "topic": ("article_id", "sentence", "topic", "score", "evidence", "evidence_sentences"),
+    "frame": ("article_id", "sentence", "frame", "score", "evidence", "evidence_sentences"),
+}
+
+
+class Analyses:
+    """Reads and writes the analysis tables of one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def pending(self, redo: bool = False) -> list[str]:
+        """Ids of articles to analyse: those without an analysis, or all of them with `redo`."""
+        where = "" if redo else " WHERE id NOT IN (SELECT article_id FROM analyses)"
+        return [row[0] for row in self.store.rows(f"SELECT id FROM articles{where} ORDER BY rowid")]
+
+    def put(self, analysis: Analysis) -> None:
+        """Replace the article's analysis with this one."""
+        a = analysis.article_id
+        with self.store.transaction() as conn:
+            for table in ("sentences", "entities", "scores", "analyses"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a,))
+            conn.execute("INSERT INTO analyses VALUES (?,?,?)",
+                         (a, json.dumps(dict(analysis.stages), sort_keys=True), utcnow().isoformat()))
+            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", [
+                (a, i, s.paragraph, s.start, s.end, s.text,
+                 json.dumps([[t.text, t.pos] for t in tokens], ensure_ascii=False))
+                for i, (s, tokens) in enumerate(zip(analysis.sentences, analysis.tokens))])
+            conn.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", [
+                (a, i, e.start, e.end, e.text, e.type, e.id,
+                 json.dumps(dict(e.value), ensure_ascii=False, sort_keys=True) if e.value else None)
+                for i, e in enumerate(analysis.entities)])
+            conn.executemany("INSERT INTO scores VALUES (?,?,?,?,?,?,?)",
+                             list(_score_rows(a, analysis)))
+
+    def count(self) -> int:
+        return self.store.rows("SELECT count(*) FROM analyses")[0][0]
+
+    def records(self, level: str) -> Iterator[dict]:
+        """One dict per unit of `level` (sentence, entity, topic, frame), columns as LEVEL_COLUMNS."""
+        if level == "sentence":
+            for row in self.store.rows("SELECT article_id, idx, paragraph, start, end, text, tokens"
+                                       " FROM sentences ORDER BY rowid"):
+                tokens = json.loads(row[6])
+                yield dict(zip(LEVEL_COLUMNS[level], (*row[:6], " ".join(w for w, _ in tokens),
+                                                      " ".join(p or "x" for _, p in tokens))))
+        elif level == "entity":
+            for row in self.store.rows("SELECT article_id, idx, start, end, text, type, entity_id, value"
+                                       " FROM entities ORDER BY rowid"):
+                yield dict(zip(LEVEL_COLUMNS[level], row))
+        else:
+            for row in self.store.rows("SELECT article_id, sentence, name, score, evidence, sentences"
+                                       " FROM scores WHERE kind = ? ORDER BY rowid", (level,)):
+                yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
+                                                      " ".join(map(str, json.loads(row[5]))))))
+
+
+def _score_rows(article_id: str, analysis: Analysis) -> Iterator[tuple]:
+    """Article-level scores (sentence NULL), then each sentence's."""
+    def row(kind: str, sentence: int | None, score: Score) -> tuple:
+        return (article_id, kind, sentence, score.name, score.score,
+                json.dumps(list(score.evidence), ensure_ascii=False), json.dumps(list(score.sentences)))
+
+    for kind, article_scores, per_sentence in (("topic", analysis.topics, analysis.sentence_topics),
+                                               ("frame", analysis.frames, analysis.sentence_frames)):
+        yield from (row(kind, None, s) for s in article_scores)
+        for i, scores in enumerate(per_sentence):
+            yield from (row(kind, i, s) for s in scores)
