@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.store import Store, StoredArticle
 
-LEVELS = ("article",)
+LEVELS = ("article", *LEVEL_COLUMNS)
 FORMATS = ("csv", "parquet", "jsonl")
 
 #: The article table's columns, in order; the README's data dictionary documents each.
@@ -43,7 +44,9 @@ def _article_record(stored: StoredArticle) -> dict:
 def tables(store: Store, level: str = "article") -> pd.DataFrame:
     """One row per unit of `level`; timestamps tz-aware, counts numeric."""
     if level not in LEVELS:
-        raise BadInput(f"level {level!r} is not available yet; choose one of {', '.join(LEVELS)}")
+        raise BadInput(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    if level != "article":
+        return _analysis_table(store, level)
     frame = pd.DataFrame([_article_record(s) for s in store.articles()],
                          columns=list(ARTICLE_COLUMNS))
     frame["published_at"] = pd.to_datetime(frame["published_at"].astype(object), utc=True)
@@ -51,6 +54,15 @@ def tables(store: Store, level: str = "article") -> pd.DataFrame:
     for column in ("fetched_at", "extracted_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
     return frame.astype({"n_paragraphs": "int64", "n_chars": "int64", "raw_page_id": "int64"})
+
+
+def _analysis_table(store: Store, level: str) -> pd.DataFrame:
+    """Sentence, entity, topic or frame rows, each with its article id and offsets."""
+    analyses = Analyses(store)
+    if not analyses.count() and store.counts()["articles"]:
+        raise BadInput(f"no article is analysed yet, so there is no {level} table; "
+                       "run fincorpus analyze first")
+    return pd.DataFrame(list(analyses.records(level)), columns=list(LEVEL_COLUMNS[level]))
 
 
 def inert(value: object) -> object:

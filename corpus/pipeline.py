@@ -7,13 +7,19 @@ line can draw a bar while library users get plain values.
 
 from __future__ import annotations
 
+import time
+from collections import deque
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from fincorpus.corpus.analyses import Analyses
 from fincorpus.corpus.errors import BadInput, NotAnArticle
 from fincorpus.corpus.model import RawPage
 from fincorpus.corpus.store import Store
+from fincorpus.corpus.workers import process_pool
+from fincorpus.nlp.analyze import analyze_batch
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.fetch import Fetcher
 from fincorpus.scrapers.local import read_file
@@ -131,3 +137,64 @@ def summarize(outcomes: Iterable[Outcome]) -> dict[str, int]:
     for outcome in outcomes:
         counts[outcome.status] += 1
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeReport:
+    """How many articles were analysed, how many failed (with reasons), and how long it took."""
+
+    analyzed: int
+    failures: tuple[tuple[str, str], ...]
+    seconds: float
+
+
+def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_dicts: tuple[str, ...] = (),
+                     batch_size: int = 16, progress: Callable[[int], None] | None = None) -> AnalyzeReport:
+    """Run the nlp stages over articles not analysed yet (all with `redo`); one writer stores them.
+
+    With `workers` > 1, batches go to a process pool whose workers load dictionaries and
+    models once each; results come back here and are written one article per transaction.
+    """
+    if workers < 1:
+        raise BadInput(f"--workers must be 1 or more, got {workers}")
+    started, tables = time.perf_counter(), Analyses(store)
+    ids = tables.pending(redo)
+    batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+    articles = ([store.get_article(i).article for i in batch] for batch in batches)
+    done, failures = 0, []
+    for batch, results in zip(batches, _run_batches(articles, workers, user_dicts)):
+        if isinstance(results, BaseException):
+            failures += [(i, f"analysis failed: {type(results).__name__}: {results}") for i in batch]
+            continue
+        for analysis in results:
+            tables.put(analysis)
+        done += len(results)
+        if progress:
+            progress(len(batch))
+    return AnalyzeReport(done, tuple(failures), time.perf_counter() - started)
+
+
+def _run_batches(batches: Iterable[list], workers: int, user_dicts: tuple[str, ...]) -> Iterator:
+    """Each batch's analyses in order (or the exception it raised), inline or in a pool."""
+    if workers == 1:
+        for batch in batches:
+            try:
+                yield analyze_batch(batch, user_dicts)
+            except Exception as error:  # noqa: BLE001 (one bad article must not stop the rest)
+                yield error
+        return
+    with process_pool(workers) as pool:
+        window: deque[Future] = deque()  # a few batches ahead: memory stays bounded
+        for batch in batches:
+            window.append(pool.submit(analyze_batch, batch, user_dicts))
+            if len(window) > 2 * workers:
+                yield _result(window.popleft())
+        while window:
+            yield _result(window.popleft())
+
+
+def _result(future: Future) -> list | BaseException:
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001 (one bad batch must not stop the rest)
+        return error
