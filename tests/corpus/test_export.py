@@ -73,5 +73,7 @@ def test_tables_is_the_same_data_for_pandas_users(filled) -> None:
 def test_unknown_format_and_level_are_clear_errors(filled, tmp_path) -> None:
     with pytest.raises(BadInput, match="unknown format"):
         export(filled, tmp_path / "a.xlsx")
-    with pytest.raises(BadInput, match="not available"):
+    with pytest.raises(BadInput, match="unknown level 'paragraph'"):
+        tables(filled, "paragraph")
+    with pytest.raises(BadInput, match="run fincorpus analyze first"):
         tables(filled, "entity")
