@@ -1,0 +1,314 @@
+"""Word segmentation: jieba behind our dictionaries, with numbers kept whole and real offsets.
+
+Each `Segmenter` owns its `jieba.Tokenizer`, built from explicit dictionary files on first
+use (never jieba's global `jieba.dt`, never `jieba.enable_parallel`): jieba's dictionary,
+then the domain dictionary shipped in `data/domain_dict.txt`, then the user's own, each
+checked line by line (`userdict.load_user_dict`). Text is width-folded and stripped of
+invisible characters before jieba sees it (`text.normalize`), numbers, amounts and dates
+are protected by a regex pre-pass (`number_spans`), and every word is reported as a span
+of the text it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from fincorpus.corpus.errors import BadInput
+from fincorpus.corpus.model import Token
+from fincorpus.nlp.number_spans import STYLES, DigitWords, digit_words, protected_spans
+from fincorpus.nlp.text import Normalized, fold_width, normalize
+from fincorpus.nlp.userdict import DictEntry, load_user_dict
+
+__all__ = [
+    "HMM_DEFAULT",
+    "DictEntry",
+    "Segmenter",
+    "domain_dict_path",
+    "get_segmenter",
+    "load_user_dict",
+    "read_lines",
+    "segment_lines",
+]
+
+#: jieba's HMM for unknown words, off: measured by benchmarks/segmentation.py, turning it
+#: off raises word F1 on both SIGHAN 2005 sets (with and without training words) and makes
+#: segmentation faster; the benchmark prints both settings.
+HMM_DEFAULT = False
+
+Span = tuple[int, int, "str | None"]
+
+
+def domain_dict_path() -> Path:
+    """The bundled finance, trade and geopolitics dictionary (jieba format)."""
+    return Path(str(resources.files("fincorpus.nlp") / "data" / "domain_dict.txt"))
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What a Segmenter builds on first use."""
+
+    tokenizer: Any
+    digit_words: DigitWords
+    entries: list[DictEntry]
+    base: Path
+    tags: dict[str, str] | None = field(default=None)
+
+
+@contextmanager
+def _quiet_jieba() -> Iterator[None]:
+    """Silence jieba's "Building prefix dict…" debug lines while it loads, then restore."""
+    logger = logging.getLogger("jieba")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+class Segmenter:
+    """Chinese words with offsets; picklable and callable, so usable as a sklearn analyzer.
+
+    Args:
+        user_dicts: the user's own jieba-format dictionaries, loaded after ours (later wins).
+        hmm: let jieba's HMM join characters no dictionary knows (`HMM_DEFAULT`: off).
+        numbers: "whole" keeps 6826亿美元 and 2025年11月30日 as one word; "parts" splits
+            numeral, unit and date parts, the PKU standard's convention.
+        dictionary: the main dictionary instead of jieba's own dict.txt.
+        domain: load the bundled domain dictionary.
+    """
+
+    name = "fincorpus-jieba"
+
+    def __init__(self, user_dicts: Iterable[str | Path] = (), hmm: bool = HMM_DEFAULT,
+                 numbers: str = "whole", dictionary: str | Path | None = None,
+                 domain: bool = True) -> None:
+        if numbers not in STYLES:
+            raise ValueError(f"numbers must be one of {STYLES}, not {numbers!r}")
+        self.user_dicts = tuple(str(p) for p in user_dicts)
+        self.hmm, self.numbers, self.domain = hmm, numbers, domain
+        self.dictionary = None if dictionary is None else str(dictionary)
+        self._lock = threading.Lock()
+        self._loaded: _Loaded | None = None
+        self._version: str | None = None
+
+    def __repr__(self) -> str:
+        return (f"Segmenter(user_dicts={self.user_dicts!r}, hmm={self.hmm}, "
+                f"numbers={self.numbers!r}, dictionary={self.dictionary!r}, domain={self.domain})")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Only the configuration travels; the jieba tokenizer is rebuilt where it lands."""
+        return {"user_dicts": self.user_dicts, "hmm": self.hmm, "numbers": self.numbers,
+                "dictionary": self.dictionary, "domain": self.domain}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)
+
+    @property
+    def version(self) -> str:
+        """"1+" and a digest of the options and dictionary files, stored with the words."""
+        if self._version is None:
+            digest = hashlib.sha256(repr(self.__getstate__()).encode())
+            paths = ([str(domain_dict_path())] if self.domain else []) + list(self.user_dicts)
+            for path in paths + ([self.dictionary] if self.dictionary else []):
+                digest.update(Path(path).read_bytes() if Path(path).is_file() else b"missing")
+            self._version = f"1+{digest.hexdigest()[:12]}"
+        return self._version
+
+    def load(self) -> Segmenter:
+        """Load the dictionaries now (they load on first use anyway); returns self."""
+        self._state()
+        return self
+
+    def _state(self) -> _Loaded:
+        """The loaded tokenizer, built once under a lock."""
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    self._loaded = self._build()
+        return self._loaded
+
+    def _build(self) -> _Loaded:
+        """Validate every dictionary first, then build the jieba tokenizer from them."""
+        import jieba
+
+        base = Path(self.dictionary) if self.dictionary else Path(jieba.__file__).with_name(
+            "dict.txt")
+        if not base.is_file():
+            raise BadInput(f"main dictionary {base}: no such file; check the path given")
+        entries = load_user_dict(domain_dict_path()) if self.domain else []
+        for path in self.user_dicts:
+            entries += load_user_dict(path)
+        tokenizer = jieba.Tokenizer(dictionary=str(base))
+        with _quiet_jieba():
+            tokenizer.initialize()
+        for entry in entries:
+            tokenizer.add_word(entry.word, entry.freq)
+        return _Loaded(tokenizer, digit_words([e.word for e in entries]), entries, base)
+
+    def spans(self, text: str) -> list[Span]:
+        """(start, end, pos) of each word in `text`; pos is set for protected numbers only."""
+        state = self._state()
+        norm = normalize(text)
+        folded, keep_space = norm.text, bool(norm.dropped_at)
+        found: list[Span] = []
+        done = 0
+        for start, end, pos in protected_spans(folded, self.numbers, state.digit_words):
+            if start > done:
+                self._cut(state.tokenizer, folded, done, start, found, keep_space)
+            found.append((start, end, pos or None))
+            done = end
+        if done < len(folded):
+            self._cut(state.tokenizer, folded, done, len(folded), found, keep_space)
+        if not keep_space:
+            return found
+        # Only invisible characters dropped: they still are characters of the text.
+        return _to_original(norm, found or [(0, 0, None)])
+
+    def _cut(self, tokenizer: Any, text: str, start: int, end: int, found: list[Span],
+             keep_space: bool) -> None:
+        """jieba's words of text[start:end], appended as spans (whitespace left out)."""
+        at = start
+        for word in tokenizer.cut(text[start:end], HMM=self.hmm):
+            if keep_space or not word.isspace():
+                found.append((at, at + len(word), None))
+            at += len(word)
+
+    def cut(self, text: str) -> list[str]:
+        """The words of `text`, as they are written there (not width-folded)."""
+        return [text[start:end] for start, end, _ in self.spans(text)]
+
+    __call__ = cut
+
+    def tokens(self, text: str, start: int = 0) -> list[Token]:
+        """Words with offsets (plus `start`) and a dictionary POS tag (None when unknown)."""
+        tags = self._tags()
+        result = []
+        for begin, end, pos in self.spans(text):
+            word = text[begin:end]
+            tag = pos or tags.get(fold_width(word)) or _guess_pos(word)
+            result.append(Token(word, begin + start, end + start, tag))
+        return result
+
+    def _tags(self) -> dict[str, str]:
+        """word -> POS from the main dictionary and ours, read on the first `tokens` call."""
+        state = self._state()
+        if state.tags is None:
+            with self._lock:
+                if state.tags is None:
+                    tags = _read_tags(state.base)
+                    tags.update((e.word, e.pos) for e in state.entries if e.pos)
+                    state.tags = tags
+        return state.tags
+
+    def split_entries(self, words: Iterable[str],
+                      context: str = "{}") -> list[tuple[str, list[str]]]:
+        """Dictionary words that do not come out whole in `context`, with what came out.
+
+        A word that comes out split usually has too low a frequency for its neighbours:
+        raise it in the dictionary. `context` holds "{}" where the word goes.
+        """
+        at = context.index("{}")
+        missed = []
+        for word in words:
+            sentence = context.replace("{}", word, 1)
+            spans = self.spans(sentence)
+            if (at, at + len(word)) not in {(s, e) for s, e, _ in spans}:
+                inside = [sentence[s:e] for s, e, _ in spans if s < at + len(word) and e > at]
+                missed.append((word, inside))
+        return missed
+
+
+def _to_original(norm: Normalized, found: list[Span]) -> list[Span]:
+    """Spans of the normalised text as spans of the original, whitespace trimmed away."""
+    mapped = []
+    for start, end, pos in found:
+        first, last = norm.to_original(start, end)
+        piece = norm.original[first:last]
+        first += len(piece) - len(piece.lstrip())
+        last -= len(piece) - len(piece.rstrip())
+        if last > first:
+            mapped.append((first, last, pos))
+    return mapped
+
+
+def _read_tags(path: Path) -> dict[str, str]:
+    """word -> tag from a jieba-format main dictionary (lines `word freq [tag]`)."""
+    tags = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 3:
+                tags[fields[0]] = fields[2]
+    return tags
+
+
+def _guess_pos(word: str) -> str | None:
+    """jieba's tags for what no dictionary lists: m for numbers, eng for Latin, x for symbols."""
+    folded = fold_width(word)
+    if folded.isascii() and folded.replace(".", "").isdigit():
+        return "m"
+    if folded.isascii() and any(ch.isalpha() for ch in folded):
+        return "eng"
+    if not any(ch.isalnum() for ch in folded):
+        return "x"
+    return None
+
+
+def get_segmenter(user_dicts: Sequence[str | Path] = (), hmm: bool = HMM_DEFAULT,
+                  numbers: str = "whole") -> Segmenter:
+    """One shared Segmenter per configuration in this process (built on first call)."""
+    return _cached(tuple(str(p) for p in user_dicts), hmm, numbers)
+
+
+@lru_cache(maxsize=8)
+def _cached(user_dicts: tuple[str, ...], hmm: bool, numbers: str) -> Segmenter:
+    return Segmenter(user_dicts, hmm=hmm, numbers=numbers)
+
+
+def segment_lines(lines: Iterable[str], segmenter: Segmenter | None = None) -> Iterator[str]:
+    """One line of space-separated words per input line (the `fincorpus segment` command).
+
+    Line ends are dropped (add your own when writing); an empty or blank line gives an
+    empty line; the words hold every non-space character of the line, in order.
+    """
+    segmenter = segmenter or get_segmenter()
+    for line in lines:
+        yield " ".join(segmenter.cut(line.rstrip("\r\n")))
+
+
+def read_lines(path: str | Path | None = None, stdin: BinaryIO | None = None) -> Iterator[str]:
+    """Lines of a UTF-8 file, or of standard input when `path` is None, without line ends.
+
+    A UTF-8 BOM is skipped; a line that is not UTF-8 stops with `BadInput` naming it.
+    """
+    if path is None:
+        yield from _decoded(stdin or sys.stdin.buffer, "standard input")
+        return
+    if not Path(path).is_file():
+        raise BadInput(f"{path}: no such file; give a UTF-8 text file, or none to read "
+                       "standard input")
+    with Path(path).open("rb") as source:
+        yield from _decoded(source, str(path))
+
+
+def _decoded(source: Iterable[bytes], name: str) -> Iterator[str]:
+    """Each byte line as text, or `BadInput` naming the line that is not UTF-8."""
+    for number, raw in enumerate(source, 1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as error:
+            raise BadInput(f"{name}, line {number}: not UTF-8 (byte 0x{raw[error.start]:02X}); "
+                           "convert it first, e.g. iconv -f GB18030 -t UTF-8") from None
