@@ -1,0 +1,142 @@
+"""NerTagger: scikit-learn contract, valid BIO, safe save/load, offsets, and a quality floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fincorpus.corpus.errors import BadInput
+from fincorpus.nlp.ner import NerTagger, chunks, shipped_model_path
+from fincorpus.nlp.ner_crf import Chain, bio_masks, viterbi
+from fincorpus.nlp.ner_data import coarse, from_tags, read_cluener, score, spans, to_tags
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+# Invented sentences: (text, [(type, start, end)]).
+TINY = [
+    ("张小明昨天在北京见了李大伟。", [("PER", 0, 3), ("LOC", 6, 8), ("PER", 10, 13)]),
+    ("李大伟去上海参观了华远公司。", [("PER", 0, 3), ("LOC", 4, 6), ("ORG", 9, 13)]),
+    ("华远公司的张小明说，上海很好。", [("ORG", 0, 4), ("PER", 5, 8), ("LOC", 10, 12)]),
+    ("北京和上海都有华远公司。", [("LOC", 0, 2), ("LOC", 3, 5), ("ORG", 7, 11)]),
+    ("今天下雨了。", []),
+]
+
+
+def _tags(text: str, found: list[tuple[str, int, int]]) -> list[str]:
+    tags = ["O"] * len(text)
+    for kind, start, end in found:
+        tags[start:end] = [f"B-{kind}"] + [f"I-{kind}"] * (end - start - 1)
+    return tags
+
+
+def _valid(tags: list[str]) -> bool:
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-") and prev[2:] != tag[2:]:
+            return False
+        prev = tag
+    return True
+
+
+@pytest.fixture(scope="module")
+def tiny() -> NerTagger:
+    texts = [t for t, _ in TINY]
+    return NerTagger(hash_bits=12, max_iter=60, random_state=0).fit(
+        texts, [_tags(t, f) for t, f in TINY])
+
+
+def test_ner_init_only_stores_params_and_clones() -> None:
+    tagger = NerTagger(hash_bits=10, c2=0.5, max_iter=5, random_state=3)
+    assert tagger.get_params() == {"hash_bits": 10, "c2": 0.5, "max_iter": 5, "random_state": 3}
+    assert clone(tagger).get_params() == tagger.get_params()
+    assert not hasattr(tagger, "classes_")
+    assert tagger.name == "fincorpus-ner" and tagger.version
+
+
+def test_ner_not_fitted_and_bad_shapes_raise() -> None:
+    with pytest.raises(NotFittedError):
+        NerTagger().predict(["北京"])
+    with pytest.raises(ValueError):
+        NerTagger().fit(["北京"], [["B-LOC"]])
+
+
+def test_ner_fit_returns_self_and_learns_tiny_data(tiny: NerTagger) -> None:
+    assert set(tiny.classes_) == {"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"}
+    predicted = tiny.predict([t for t, _ in TINY])
+    assert predicted == [_tags(t, f) for t, f in TINY]
+
+
+def test_ner_viterbi_never_returns_invalid_bio() -> None:
+    classes = ["B-LOC", "B-ORG", "B-PER", "I-LOC", "I-ORG", "I-PER", "O"]
+    start, pairs = bio_masks(classes)
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        chain = Chain(rng.normal(size=(7, 7)) * 3 + pairs, rng.normal(size=7) * 3 + start,
+                      rng.normal(size=7))
+        emissions = rng.normal(size=(int(rng.integers(1, 12)), 7)) * 5
+        emissions[:, 3:6] += 4  # tempt it with I- tags
+        assert _valid([classes[k] for k in viterbi(emissions, chain)])
+
+
+def test_ner_predictions_are_valid_bio(tiny: NerTagger) -> None:
+    for tags in tiny.predict(["上海", "华远公司和北京", "", "abc 123 。", "大伟说公司好"]):
+        assert _valid(tags)
+
+
+def test_ner_save_load_round_trip(tiny: NerTagger, tmp_path: Path) -> None:
+    folder = tiny.save(tmp_path / "model")
+    loaded = NerTagger.load(folder)
+    texts = [t for t, _ in TINY] + ["王小明在广州。"]
+    assert loaded.predict(texts) == tiny.predict(texts)
+    assert np.array_equal(loaded.coef_, tiny.coef_)
+    assert loaded.get_params() == tiny.get_params()
+
+
+@pytest.mark.parametrize("breakage", ["missing", "not-json", "other-format", "pickled-weights"])
+def test_ner_load_refuses_what_is_not_ours(tiny: NerTagger, tmp_path: Path, breakage: str) -> None:
+    folder = tiny.save(tmp_path / "model")
+    if breakage == "missing":
+        folder = tmp_path / "nowhere"
+    elif breakage == "not-json":
+        (folder / "model.json").write_bytes(b"\x80\x04 pickle")
+    elif breakage == "other-format":
+        (folder / "model.json").write_text(json.dumps({"format": "something-else"}))
+    else:
+        np.savez(folder / "weights.npz", coef=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(BadInput) as error:
+        NerTagger.load(folder)
+    assert "\n" not in str(error.value) and str(folder) in str(error.value)
+
+
+def test_ner_entities_offsets_point_into_the_text(tiny: NerTagger) -> None:
+    text = "今天下雨了。\n张小明在北京。华远公司的李大伟去上海了！"
+    found = tiny.entities(text)
+    assert [(e.type, e.text) for e in found] == [
+        ("PER", "张小明"), ("LOC", "北京"), ("ORG", "华远公司"), ("PER", "李大伟"), ("LOC", "上海")]
+    for entity in found:
+        assert text[entity.start:entity.end] == entity.text and entity.id is None
+
+
+def test_ner_chunks_cover_text_without_gaps() -> None:
+    text = "第一句。第二句！\n\n第三行" + "长" * 700
+    pieces = chunks(text)
+    assert "".join(text[s:e] for s, e in pieces) == text
+    assert all(e - s <= 300 for s, e in pieces)
+
+
+def test_ner_bio_spans_round_trip() -> None:
+    text, found = TINY[1]
+    example = from_tags(text, _tags(text, found))
+    assert to_tags(example) == _tags(text, found)
+    assert spans(["I-PER", "I-PER", "O", "B-LOC"]) == [("PER", 0, 2), ("LOC", 3, 4)]
+
+
+def test_ner_shipped_model_on_a_cluener_dev_slice(shared: Path) -> None:
+    """A quick floor; benchmarks/ner.py measures the full sets."""
+    gold = [coarse(e) for e in read_cluener(shared / "data" / "ner" / "cluener_dev.json")[:150]]
+    tagger = NerTagger.load(shipped_model_path())
+    predicted = [from_tags(e.text, tags) for e, tags in zip(gold, tagger.predict(
+        [e.text for e in gold]))]
+    assert score(gold, predicted)["ALL"].f1 >= 0.60
