@@ -289,5 +289,8 @@ def main() -> None:
     app()
 
 
+# The analysis commands live in their own module; importing it registers them on `app`.
+from fincorpus.corpus import cli_nlp  # noqa: E402, F401
+
 if __name__ == "__main__":
     main()

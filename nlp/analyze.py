@@ -22,16 +22,16 @@ class Analyzer:
 
     @cached_property
     def segmenter(self):
-        from fincorpus.nlp.segment import Segmenter
-        return Segmenter(user_dicts=self.user_dicts)
+        from fincorpus.nlp.segment import get_segmenter
+        return get_segmenter(self.user_dicts)
 
     @cached_property
     def tagger(self):
         from fincorpus.nlp.entities import EntityTagger
         ner = None
         if self.use_ner_model:
-            from fincorpus.nlp.ner import NerTagger
-            ner = NerTagger.load()
+            from fincorpus.nlp.ner import default_tagger
+            ner = default_tagger()
         return EntityTagger(ner=ner)
 
     @cached_property

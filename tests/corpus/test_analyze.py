@@ -1,0 +1,83 @@
+"""analyze over a real store: every stage's output lands in the tables, with offsets that hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fincorpus.corpus.analyses import Analyses
+from fincorpus.corpus.cli import app
+from fincorpus.corpus.export import tables
+from fincorpus.corpus.pipeline import add_paths, analyze_articles
+from fincorpus.corpus.sample import sample_dir, sample_pages
+
+PAGES = ("dy_gold_buying.html", "dy_rare_earth_controls.html", "dy_treasury_cut.html")
+
+
+@pytest.fixture
+def analysed(store, tmp_path):
+    """Three sample articles, added from files and analysed in this process."""
+    for name in PAGES:
+        (tmp_path / name).write_bytes(sample_dir().joinpath(name).read_bytes())
+    add_paths([tmp_path / name for name in PAGES], store)
+    report = analyze_articles(store)
+    assert report.analyzed == len(PAGES) and not report.failures
+    return store
+
+
+def test_offsets_point_into_the_article_text(analysed):
+    texts = {s.article.id: s.article.text for s in analysed.articles()}
+    for level in ("sentence", "entity"):
+        frame = tables(analysed, level)
+        assert len(frame)
+        for row in frame.itertuples():
+            assert texts[row.article_id][row.start:row.end] == row.text
+
+
+def test_each_article_gets_its_topic_and_money_entities(analysed):
+    topics = tables(analysed, "topic")
+    top = topics[topics.sentence.isna()].sort_values("score").groupby("article_id").tail(1)
+    assert {"gold", "rare_earths", "us_treasuries"} <= set(top.topic)
+    money = tables(analysed, "entity").query("type == 'MONEY'")
+    assert all(json.loads(v)["currency"] for v in money.value if "currency" in v)
+    assert len(tables(analysed, "frame"))
+
+
+def test_analyze_skips_what_is_done_and_redoes_with_all(analysed):
+    assert analyze_articles(analysed).analyzed == 0
+    assert analyze_articles(analysed, redo=True).analyzed == len(PAGES)
+    assert Analyses(analysed).count() == len(PAGES)
+
+
+def test_two_workers_give_the_same_tables(analysed):
+    before = tables(analysed, "entity")
+    assert analyze_articles(analysed, workers=2, redo=True).analyzed == len(PAGES)
+    assert tables(analysed, "entity").equals(before)
+
+
+def test_segment_and_entities_commands_one_line_out_per_line_in(runner):
+    text = "中国持有美债6826亿美元\n\n特朗普宣布加征关税20%\n"
+    words = runner.invoke(app, ["segment"], input=text)
+    assert words.exit_code == 0 and words.stdout.splitlines() == [
+        "中国 持有 美债 6826亿美元", "", "特朗普 宣布 加征关税 20%"]
+    tagged = runner.invoke(app, ["entities"], input=text)
+    lines = [json.loads(line) for line in tagged.stdout.splitlines()]
+    assert tagged.exit_code == 0 and len(lines) == 3 and lines[1] == []
+    assert {"text": "6826亿美元", "type": "MONEY"}.items() <= lines[0][-1].items()
+
+
+def test_analyze_and_topics_discover_commands(runner, db_path, tmp_path):
+    runner.invoke(app, ["add", str(Path(str(sample_dir()))), "--db", str(db_path)])
+    result = runner.invoke(app, ["analyze", "--db", str(db_path)])
+    assert result.exit_code == 0 and "analysed" in result.stdout
+    model = tmp_path / "topics.json"
+    found = runner.invoke(app, ["topics", "discover", "--k", "3", "-o", str(model), "--db", str(db_path)])
+    assert found.exit_code == 0 and "topic_00" in found.stdout and json.loads(model.read_text())
+    bad = runner.invoke(app, ["topics", "discover", "--k", "500", "-o", str(model), "--db", str(db_path)])
+    assert bad.exit_code == 1 and "fewer than --k 500" in bad.stderr
+
+
+def test_sample_pages_are_all_listed():  # guards the fixture's file names
+    assert set(PAGES) <= {p.file for p in sample_pages()}
