@@ -116,7 +116,21 @@ class NerTagger(BaseEstimator):
         self._check_fitted()
         if not features:
             return np.zeros((0, len(self.classes_)), dtype=np.float32)
-        return self._matrix([features]) @ self.coef_.T + self.intercept_
+        x = self._matrix([features])
+        weights = self._weights_by_feature()
+        if np.any(np.diff(x.indptr) == 0):  # reduceat cannot sum an empty row
+            return x @ weights + self.intercept_
+        # A gather and a segmented sum: scipy's sparse @ dense costs ~1 ms per call here.
+        rows = weights[x.indices] * x.data[:, None].astype(np.float32)
+        return np.add.reduceat(rows, x.indptr[:-1], axis=0) + self.intercept_
+
+    def _weights_by_feature(self) -> np.ndarray:
+        """coef_ transposed into C order once (scipy would copy the strided view on every call)."""
+        cached = getattr(self, "_by_feature", None)
+        if cached is None or cached[0] is not self.coef_:
+            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
+            self._by_feature = cached
+        return cached[1]
 
     def predict(self, sentences: Sequence[str]) -> list[list[str]]:
         """Valid BIO tags for each sentence."""
