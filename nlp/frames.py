@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.model import Provenance, Score, Sentence
-from fincorpus.nlp.term_scores import CategoryScorer, Hit, lexicon_digest
+from fincorpus.nlp.term_scores import LexiconScorer, lexicon_digest
 from fincorpus.nlp.terms import Term, fold
 
 #: The generic frames, in the order Semetko & Valkenburg present them.
@@ -115,32 +113,11 @@ def _cue(content: str, where: str) -> Term:
     return Term(fields[0], weight)
 
 
-class FrameScorer:
+class FrameScorer(LexiconScorer):
     """Frame scores for sentences and articles, with the cues and sentences behind them."""
 
     name = "frame-lexicon"
 
     def __init__(self, lexicon: FrameLexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else FrameLexicon.load()
-        self._scorer = CategoryScorer({frame.name: frame.cues for frame in self.lexicon.frames})
-
-    @property
-    def version(self) -> str:
-        """"1" plus the lexicon's digest, so stored scores say which cues made them."""
-        return f"1+{self.lexicon.digest()}"
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(self.name, self.version)
-
-    def score_sentence(self, text: str) -> list[Score]:
-        """The frames one sentence shows, strongest first (weighted cue hits per 100 characters)."""
-        return self._scorer.score_sentence(text)
-
-    def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
-        """The frames of an article's sentences, strongest first, with evidence sentence indexes."""
-        return self._scorer.score_article(sentences)
-
-    def hits(self, text: str) -> list[Hit]:
-        """Every cue found in the text, with its frame and span (for highlighting)."""
-        return self._scorer.hits(text)
+        super().__init__({frame.name: frame.cues for frame in self.lexicon.frames}, self.lexicon.digest())

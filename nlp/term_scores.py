@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from fincorpus.corpus.model import Score, Sentence
+from fincorpus.corpus.model import Provenance, Score, Sentence
 from fincorpus.nlp.terms import Term, TermMatcher, fold
 
 #: Scores are hits per this many characters.
@@ -119,3 +119,36 @@ def _scores(tallies: dict[str, _Tally], chars: int, with_sentences: bool) -> lis
         where = tuple(tally.sentences) if with_sentences else ()
         scores.append(Score(name, round(tally.total * scale, 4), tuple(evidence), where))
     return sorted(scores, key=lambda score: (-score.score, score.name))
+
+
+class LexiconScorer:
+    """What topics and frames share: a named lexicon of categories, scored and versioned.
+
+    The version is "1" plus the lexicon's digest, so stored scores say which terms made them.
+    """
+
+    name = "lexicon"
+
+    def __init__(self, categories: Mapping[str, Sequence[Term]], digest: str) -> None:
+        self._scorer = CategoryScorer(categories)
+        self._digest = digest
+
+    @property
+    def version(self) -> str:
+        return f"1+{self._digest}"
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance(self.name, self.version)
+
+    def score_sentence(self, text: str) -> list[Score]:
+        """The categories of one sentence, strongest first (weighted hits per 100 characters)."""
+        return self._scorer.score_sentence(text)
+
+    def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
+        """The categories of an article's sentences, strongest first, with evidence sentence indexes."""
+        return self._scorer.score_article(sentences)
+
+    def hits(self, text: str) -> list[Hit]:
+        """Every term found in the text, with its category and span (for highlighting)."""
+        return self._scorer.hits(text)

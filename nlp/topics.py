@@ -12,15 +12,15 @@ import json
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.model import Provenance, Score, Sentence
-from fincorpus.nlp.term_scores import CategoryScorer, Hit, lexicon_digest
+from fincorpus.corpus.model import Score
+from fincorpus.nlp.term_scores import LexiconScorer, lexicon_digest
 from fincorpus.nlp.terms import Term, fold
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -181,35 +181,14 @@ def _topic_toml(topic: Topic) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-class TopicScorer:
+class TopicScorer(LexiconScorer):
     """Topic scores for sentences and articles from a taxonomy's indicator terms."""
 
     name = "topic-lexicon"
 
     def __init__(self, taxonomy: Taxonomy | None = None) -> None:
         self.taxonomy = taxonomy if taxonomy is not None else Taxonomy.load()
-        self._scorer = CategoryScorer({t.id: t.terms for t in self.taxonomy.topics})
-
-    @property
-    def version(self) -> str:
-        """"1" plus the taxonomy's digest, so stored scores say which terms made them."""
-        return f"1+{self.taxonomy.digest()}"
-
-    @property
-    def provenance(self) -> Provenance:
-        return Provenance(self.name, self.version)
-
-    def score_sentence(self, text: str) -> list[Score]:
-        """The topics of one sentence, best first (weighted hits per 100 characters)."""
-        return self._scorer.score_sentence(text)
-
-    def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
-        """The topics of an article's sentences, best first, with evidence sentence indexes."""
-        return self._scorer.score_article(sentences)
-
-    def hits(self, text: str) -> list[Hit]:
-        """Every indicator term found in the text, with its topic and span (for highlighting)."""
-        return self._scorer.hits(text)
+        super().__init__({t.id: t.terms for t in self.taxonomy.topics}, self.taxonomy.digest())
 
 
 def top_topic(scores: Sequence[Score]) -> str | None:
