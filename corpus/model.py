@@ -7,12 +7,21 @@ pulling in the store or the pipeline.
 from __future__ import annotations
 
 import hashlib
+from importlib import metadata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 #: Where every NetEase timestamp lives; stored values are always tz-aware.
 SHANGHAI_TZ_NAME = "Asia/Shanghai"
+
+
+def package_version() -> str:
+    """fincorpus's installed version, stored with what it makes ("0+unknown" in a bare checkout)."""
+    try:
+        return metadata.version("fincorpus")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
 
 
 def utcnow() -> datetime:

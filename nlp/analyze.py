@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property, lru_cache
-from importlib import metadata
 
-from fincorpus.corpus.model import Analysis, Article, Sentence, Token
+from fincorpus.corpus.model import Analysis, Article, Sentence, Token, package_version
 
 
 class Analyzer:
@@ -48,7 +47,7 @@ class Analyzer:
         """Each stage's name and version, stored with its output."""
         built = {"segment": self.segmenter, "entities": self.tagger, "topics": self.topics,
                  "frames": self.frames}
-        return {"sentences": f"split_sentences/{_package_version()}",
+        return {"sentences": f"split_sentences/{package_version()}",
                 **{name: _version_of(stage) for name, stage in built.items()}}
 
     def analyze(self, article: Article) -> Analysis:
@@ -59,12 +58,13 @@ class Analyzer:
         reference = article.published_at.date() if article.published_at else None
         entities = tuple(self.tagger.entities(text, reference_date=reference))
         texts = [s.text for s in sentences]
+        topics, sentence_topics = self.topics.score_sentences(texts)
+        frames, sentence_frames = self.frames.score_sentences(texts)
         return Analysis(
             article_id=article.id, sentences=sentences, tokens=tokens, entities=entities,
-            topics=tuple(self.topics.score_article(texts)), frames=tuple(self.frames.score_article(texts)),
-            sentence_topics=tuple(tuple(self.topics.score_sentence(t)) for t in texts),
-            sentence_frames=tuple(tuple(self.frames.score_sentence(t)) for t in texts),
-            stages=self.stages())
+            topics=tuple(topics), frames=tuple(frames),
+            sentence_topics=tuple(map(tuple, sentence_topics)),
+            sentence_frames=tuple(map(tuple, sentence_frames)), stages=self.stages())
 
 
 @lru_cache(maxsize=4)
@@ -95,14 +95,7 @@ def _shift(token: Token, by: int) -> Token:
     return replace(token, start=token.start + by, end=token.end + by)
 
 
-def _package_version() -> str:
-    try:
-        return metadata.version("fincorpus")
-    except metadata.PackageNotFoundError:  # a bare checkout
-        return "0+unknown"
-
-
 def _version_of(stage: object) -> str:
     """"name/version" of a stage: its own attributes, else its class and our package version."""
     name = getattr(stage, "name", type(stage).__name__)
-    return f"{name}/{getattr(stage, 'version', _package_version())}"
+    return f"{name}/{getattr(stage, 'version', package_version())}"

@@ -100,14 +100,21 @@ class CategoryScorer:
 
     def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
         """The categories of a whole article, with the indexes of the sentences behind each."""
-        tallies: dict[str, _Tally] = {}
-        chars = 0
+        return self.score_sentences(sentences)[0]
+
+    def score_sentences(self, sentences: Iterable[str | Sentence]) -> tuple[list[Score], list[list[Score]]]:
+        """The article's scores and each sentence's, from one scan of every sentence."""
+        article: dict[str, _Tally] = {}
+        per_sentence, chars = [], 0
         for index, sentence in enumerate(sentences):
             text = sentence if isinstance(sentence, str) else sentence.text
-            chars += char_count(text)
+            own: dict[str, _Tally] = {}
             for hit in self.hits(text):
-                tallies.setdefault(hit.name, _Tally()).add(hit, index)
-        return _scores(tallies, chars, with_sentences=True)
+                article.setdefault(hit.name, _Tally()).add(hit, index)
+                own.setdefault(hit.name, _Tally()).add(hit, 0)
+            per_sentence.append(_scores(own, char_count(text), with_sentences=False))
+            chars += char_count(text)
+        return _scores(article, chars, with_sentences=True), per_sentence
 
 
 def _scores(tallies: dict[str, _Tally], chars: int, with_sentences: bool) -> list[Score]:
@@ -148,6 +155,10 @@ class LexiconScorer:
     def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
         """The categories of an article's sentences, strongest first, with evidence sentence indexes."""
         return self._scorer.score_article(sentences)
+
+    def score_sentences(self, sentences: Iterable[str | Sentence]) -> tuple[list[Score], list[list[Score]]]:
+        """Article scores and each sentence's in one pass (what analyze stores)."""
+        return self._scorer.score_sentences(sentences)
 
     def hits(self, text: str) -> list[Hit]:
         """Every term found in the text, with its category and span (for highlighting)."""

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from fincorpus.corpus.model import Lead
 from fincorpus.scrapers.encoding import decode
 from fincorpus.scrapers.html import clean_text, element_text, parse_datetime, parse_html
-from fincorpus.scrapers.urls import canonical_url, host_allowed, is_article_url, url_key
+from fincorpus.scrapers.urls import canonical_url, host_allowed, is_article_url, starts_like_http_url, url_key
 from lxml import etree
 
 #: Channel names accepted bare by channel_seed (temp.163.com/special/00804KVA/cm_{name}.js).
@@ -29,7 +29,6 @@ FEED_KINDS = ("author-feed", "channel-feed", "listing", "sitemap")
 _DOCID = re.compile(r"^[A-Z0-9]{16}$")
 _WEMEDIA_ID = re.compile(r"^W\d{5,}$")
 _MEDIA_ID = re.compile(r"^T\d{5,}$")
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _CHANNEL_FEED_PATH = re.compile(r"/special/.*\.js$|/touch/reconstruct/article/list/")
 _JSONP = re.compile(r"^\s*[A-Za-z_$][\w$.]*\s*\((?P<payload>.*)\)\s*;?\s*$", re.DOTALL)
 _US_DATE = re.compile(r"^\s*(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})")
@@ -343,7 +342,7 @@ def _sitemap(body: bytes, url: str, content_type: str) -> Found:
     entries = [(child, _child_text(child, "loc")) for child in root
                if _local(child) == ("url" if kind == "urlset" else "sitemap")]
     entries = [(child, urljoin(url, loc)) for child, loc in entries if loc]
-    entries = [(child, loc) for child, loc in entries if _HTTP_URL.match(loc)]
+    entries = [(child, loc) for child, loc in entries if starts_like_http_url(loc)]
     if kind == "sitemapindex":
         return _found([], [Lead(canonical_url(loc), "sitemap") for _, loc in entries])
     return _found([_sitemap_lead(child, loc) for child, loc in entries])
@@ -370,7 +369,7 @@ def author_seed(value: str) -> Lead:
                     f"&wemediaId={text}&size=20", "author-feed")
     if _MEDIA_ID.match(text):
         return Lead(f"https://www.163.com/dy/media/{text}.html", "listing")
-    if _HTTP_URL.match(text):
+    if starts_like_http_url(text):
         return Lead(canonical_url(text), classify(text))
     raise ValueError(f"author {value!r}: expected a wemediaId (W + digits, the author-feed id), "
                      "a media id (T + digits, from /dy/media/T….html) or an http(s) URL")
@@ -379,7 +378,7 @@ def author_seed(value: str) -> Lead:
 def channel_seed(name: str) -> Lead:
     """The first feed of a --channel value: a known channel name or a URL."""
     text = name.strip()
-    if _HTTP_URL.match(text):
+    if starts_like_http_url(text):
         return Lead(canonical_url(text), classify(text))
     bare = text.lower().removeprefix("cm_")
     if bare in KNOWN_CHANNELS:

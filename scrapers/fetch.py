@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import metadata
 from typing import Self
 from urllib.parse import urljoin, urlsplit
 
@@ -26,7 +25,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
-from fincorpus.corpus.model import RawPage, utcnow
+from fincorpus.corpus.model import RawPage, package_version, utcnow
 from fincorpus.scrapers.politeness import HostGate, PoliteRetry
 from fincorpus.scrapers.robots import (ROBOTS_MAX_BYTES, ROBOTS_MAX_REDIRECTS, ROBOTS_TTL, Robots,
                                        RobotsCache, agent_token)
@@ -44,11 +43,7 @@ _NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSEr
 
 def default_user_agent() -> str:
     """Name the crawler and where to read about it, so site owners can tell us apart."""
-    try:
-        version = metadata.version("fincorpus")
-    except metadata.PackageNotFoundError:  # running from a bare checkout
-        version = "0+unknown"
-    return f"fincorpus/{version} (+https://github.com/fincorpus; research crawler)"
+    return f"fincorpus/{package_version()} (+https://github.com/fincorpus; research crawler)"
 
 
 @dataclass(frozen=True, slots=True)

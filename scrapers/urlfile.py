@@ -10,12 +10,11 @@ from pathlib import Path
 
 from fincorpus.corpus.errors import BadInput
 from fincorpus.scrapers.encoding import decode
-from fincorpus.scrapers.urls import canonical_url, url_key
+from fincorpus.scrapers.urls import canonical_url, starts_like_http_url, url_key
 
 #: Header names read_url_file takes as the URL column (compared case-insensitively).
 URL_COLUMNS = ("url", "link", "链接", "网址")
 
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +27,7 @@ class UrlFile:
 
 def _is_url(text: str) -> bool:
     """An absolute http(s) URL with a host."""
-    return bool(_HTTP_URL.match(text)) and not any(ch.isspace() for ch in text)
+    return starts_like_http_url(text) and not any(ch.isspace() for ch in text)
 
 
 def _text_lines(text: str) -> list[tuple[int, str]]:

@@ -26,6 +26,7 @@ _OLD_DY_ARTICLE = re.compile(rf"^{_PREFIX}/v2/article/detail/{_DOCID}$")  # dy.1
 _DATED_ARTICLE = re.compile(rf"^(?P<prefix>(?:/[^/]+)*?/\d{{2}}/\d{{4}}/\d{{2}})/{_DOCID}$")
 _DOCID_SHAPES = (_CHANNEL_ARTICLE, _APP_ARTICLE, _OLD_DY_ARTICLE, _DATED_ARTICLE)
 _MEDIA_PAGE = re.compile(r"^(?:/[^/]+)*?(?:/photoview/[^/]+/\d+\.html|/v/video/V[0-9A-Za-z]+\.html)$")
+_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
 _NETLOC = re.compile(r"^(?P<host>\[[^\]]*\]|[^:]*)(?::(?P<port>\d*))?$")
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 _MOBILE_HOSTS = ("m.163.com", "3g.163.com")
@@ -155,3 +156,8 @@ def canonical_url(url: str) -> str:
             return article
     query = _clean_query(parts.query)
     return f"{parts.scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def starts_like_http_url(text: str) -> bool:
+    """Whether `text` begins with an http(s) scheme and a host (seeds, sitemap locs, URL files)."""
+    return bool(_HTTP_URL.match(text))
