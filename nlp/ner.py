@@ -1,10 +1,10 @@
-"""A statistical PER/LOC/ORG tagger: a linear model over character features, BIO Viterbi.
+"""A statistical PER/LOC/ORG tagger: a linear-chain CRF over hashed character features.
 
-Each character gets feature strings (`ner_features`), hashed into a fixed-size vector, so the
-saved model holds only numbers (no vocabulary of the training text). A logistic-loss linear
-model gives per-character label probabilities; a Viterbi pass finds the likeliest label
-sequence that is valid BIO (I-X only after B-X or I-X). Models are saved as JSON + NPZ, never
-pickles, and loaded with `allow_pickle=False`.
+Each character gets feature slots (`ner_features`, computed for many sentences at once from
+the characters and from our own segmentation's words, so jieba runs once per text, not twice);
+a linear model scores each label per character and a batched Viterbi pass finds the likeliest
+valid BIO sequence of every sentence (I-X only after B-X or I-X). Models are saved as JSON +
+NPZ, never pickles, and loaded with `allow_pickle=False`.
 """
 
 from __future__ import annotations
@@ -20,26 +20,27 @@ from pathlib import Path
 import numpy as np
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Entity
-from fincorpus.nlp.ner_crf import Chain, fit_crf, viterbi
-from fincorpus.nlp.ner_data import spans
-from fincorpus.nlp.ner_features import FEATURES_VERSION, sentence_features
+from fincorpus.nlp.ner_crf import Chain, fit_crf, viterbi_many
+from fincorpus.nlp.ner_features import FEATURES_VERSION, Features, Featurizer, Piece
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_extraction import FeatureHasher
 
 FORMAT = "fincorpus-ner"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _CHUNK = re.compile(r"[^\n。！？；!?;]*[。！？；!?;]*\n?")
-_MAX_CHUNK = 300
+MAX_CHUNK = 300
 _ARRAYS = ("coef", "intercept", "transitions", "start", "end")
+
+#: A span found in a piece: (type, start, end), offsets into the piece.
+Span = tuple[str, int, int]
 
 
 def chunks(text: str) -> list[tuple[int, int]]:
-    """(start, end) pieces of a long text: sentences, lines, at most _MAX_CHUNK characters."""
+    """(start, end) pieces of a long text: sentences, lines, at most MAX_CHUNK characters."""
     pieces = []
     for match in _CHUNK.finditer(text):
-        for start in range(match.start(), match.end(), _MAX_CHUNK):
-            end = min(start + _MAX_CHUNK, match.end())
+        for start in range(match.start(), match.end(), MAX_CHUNK):
+            end = min(start + MAX_CHUNK, match.end())
             if end > start:
                 pieces.append((start, end))
     return pieces
@@ -47,6 +48,9 @@ def chunks(text: str) -> list[tuple[int, int]]:
 
 class NerTagger(BaseEstimator):
     """Character BIO tagger for PER/LOC/ORG; fit on (sentences, tag lists), scikit-learn style.
+
+    Words and their POS come from fincorpus's default segmenter (jieba plus the domain
+    dictionary), which is also what `analyze` segments with, so its words can be reused.
 
     Args:
         hash_bits: the feature vector has 2**hash_bits slots (sets the saved model's size).
@@ -57,7 +61,7 @@ class NerTagger(BaseEstimator):
     """
 
     name = "fincorpus-ner"
-    version = "1"
+    version = "2"
 
     def __init__(self, hash_bits: int = 18, c2: float = 1.0, max_iter: int = 150,
                  random_state: int | None = 0) -> None:
@@ -68,36 +72,42 @@ class NerTagger(BaseEstimator):
 
     # features -------------------------------------------------------------------------
 
-    def pos_tagger(self):
-        """jieba's POS tagger over its own dictionary, shared by every tagger in the process."""
-        return jieba_pos_tagger()
+    @staticmethod
+    def segmenter():
+        """The segmenter whose words and POS the features use (shared in the process)."""
+        from fincorpus.nlp.segment import get_segmenter
+        return get_segmenter()
 
-    def features(self, sentence: str) -> list[list[str]]:
-        """The feature strings of each character of one sentence."""
-        tagger = self.pos_tagger()
-        words = [(pair.word, pair.flag) for pair in tagger.cut(sentence)]
-        return sentence_features(sentence, words, tagger.word_tag_tab)
+    def featurizer(self) -> Featurizer:
+        """The featurizer for this tagger's hash size, built once per process."""
+        return _featurizer(self.hash_bits)
 
-    def _matrix(self, features: list[list[list[str]]]):
-        """Hash per-sentence character features into one sparse matrix, rows in order."""
-        hasher = FeatureHasher(n_features=2 ** self.hash_bits, input_type="string")
-        return hasher.transform(row for sentence in features for row in sentence)
+    def words(self, text: str) -> list[tuple[int, int, str | None]]:
+        """The segmenter's word spans (start, end, POS) in `text`."""
+        return [(t.start, t.end, t.pos) for t in self.segmenter().tokens(text)]
+
+    def features(self, pieces: Sequence[Piece]) -> Features:
+        """Feature slots of every character of the pieces (each piece a sentence on its own)."""
+        return self.featurizer()(pieces)
+
+    def _pieces(self, sentences: Sequence[str]) -> list[Piece]:
+        return [(s, self.words(s)) for s in sentences]
 
     # learning --------------------------------------------------------------------------
 
-    def fit(self, sentences: Sequence[str], tags: Sequence[Sequence[str]], features=None):
-        """Learn from sentences and their BIO tags; `features` may pass precomputed ones."""
+    def fit(self, sentences: Sequence[str], tags: Sequence[Sequence[str]]):
+        """Learn from sentences and their BIO tags."""
         if len(sentences) != len(tags):
             raise ValueError(f"{len(sentences)} sentences but {len(tags)} tag lists")
         for sentence, labels in zip(sentences, tags):
             if len(sentence) != len(labels):
                 raise ValueError(f"{len(labels)} tags for {len(sentence)} chars: {sentence!r}")
-        features = features if features is not None else [self.features(s) for s in sentences]
+        features = self.features(self._pieces(sentences))
         flat = [tag for labels in tags for tag in labels]
         self.classes_ = np.array(sorted(set(flat) | {"O"}))
         index = {tag: k for k, tag in enumerate(self.classes_)}
         coef, intercept, chain = fit_crf(
-            self._matrix(features), [len(s) for s in sentences],
+            features.matrix(self.hash_bits), [len(s) for s in sentences],
             np.array([index[t] for t in flat], dtype=np.intp), list(self.classes_),
             c2=self.c2, max_iter=self.max_iter)
         # Keep the weights exactly as they will be saved, so a loaded model predicts the same.
@@ -111,44 +121,61 @@ class NerTagger(BaseEstimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError("this NerTagger is not fitted: call fit() or NerTagger.load()")
 
-    def emissions(self, features: list[list[str]]) -> np.ndarray:
+    def emissions(self, features: Features) -> np.ndarray:
         """Per-character scores of each class, before the transitions are added."""
         self._check_fitted()
-        if not features:
-            return np.zeros((0, len(self.classes_)), dtype=np.float32)
-        x = self._matrix([features])
-        weights = self._weights_by_feature()
-        if np.any(np.diff(x.indptr) == 0):  # reduceat cannot sum an empty row
-            return x @ weights + self.intercept_
-        # A gather and a segmented sum: scipy's sparse @ dense costs ~1 ms per call here.
-        rows = weights[x.indices] * x.data[:, None].astype(np.float32)
-        return np.add.reduceat(rows, x.indptr[:-1], axis=0) + self.intercept_
+        return features.scores(self._weights_by_slot()) + self.intercept_
 
-    def _weights_by_feature(self) -> np.ndarray:
-        """coef_ transposed into C order once (scipy would copy the strided view on every call)."""
-        cached = getattr(self, "_by_feature", None)
+    def _weights_by_slot(self) -> np.ndarray:
+        """coef_ transposed (slots x classes) into C order once, for row gathers."""
+        cached = getattr(self, "_by_slot", None)
         if cached is None or cached[0] is not self.coef_:
             cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
-            self._by_feature = cached
+            self._by_slot = cached
         return cached[1]
+
+    def labels(self, pieces: Sequence[Piece]) -> np.ndarray:
+        """Class indexes of every character of the pieces, each piece decoded on its own."""
+        self._check_fitted()
+        if not pieces:
+            return np.zeros(0, dtype=np.intp)
+        features = self.features(pieces)
+        return viterbi_many(self.emissions(features), features.lengths, self.chain_)
 
     def predict(self, sentences: Sequence[str]) -> list[list[str]]:
         """Valid BIO tags for each sentence."""
         self._check_fitted()
-        return [self.predict_features(self.features(s)) for s in sentences]
+        labels = self.classes_[self.labels(self._pieces(sentences))] if sentences else []
+        found, at = [], 0
+        for sentence in sentences:
+            found.append([str(tag) for tag in labels[at:at + len(sentence)]])
+            at += len(sentence)
+        return found
 
-    def predict_features(self, features: list[list[str]]) -> list[str]:
-        """Valid BIO tags for one sentence whose features are already computed."""
-        return [str(self.classes_[k]) for k in viterbi(self.emissions(features), self.chain_)]
+    def spans(self, pieces: Sequence[Piece]) -> list[list[Span]]:
+        """The (type, start, end) spans of each piece, offsets into the piece."""
+        labels = self.labels(pieces)
+        bounds = np.cumsum([0] + [len(text) for text, _ in pieces])
+        kinds = [str(c)[2:] for c in self.classes_]
+        begins = np.array([str(c).startswith("B-") for c in self.classes_])
+        inside = np.array([str(c).startswith("I-") for c in self.classes_])[labels]
+        # Viterbi keeps BIO valid and never starts a piece with I-, so a span is its B- and
+        # the I- that follow it, and never crosses into the next piece.
+        starts = np.flatnonzero(begins[labels])
+        stops = np.append(np.flatnonzero(~inside), len(labels))
+        ends = stops[np.searchsorted(stops, starts, side="right")]
+        piece = np.searchsorted(bounds, starts, side="right") - 1
+        found: list[list[Span]] = [[] for _ in pieces]
+        for p, start, end in zip(piece.tolist(), starts.tolist(), ends.tolist()):
+            found[p].append((kinds[labels[start]], start - int(bounds[p]), end - int(bounds[p])))
+        return found
 
     def entities(self, text: str) -> list[Entity]:
         """PER/LOC/ORG mentions in a text of any length, offsets into it (ids left None)."""
-        found = []
-        for start, end in chunks(text):
-            piece = text[start:end]
-            for kind, s, e in spans(self.predict([piece])[0]):
-                found.append(Entity(text[start + s:start + e], kind, start + s, start + e))
-        return found
+        where = chunks(text)
+        pieces = [(text[s:e], self.words(text[s:e])) for s, e in where]
+        return [Entity(text[s + a:s + b], kind, s + a, s + b)
+                for (s, _), spans in zip(where, self.spans(pieces)) for kind, a, b in spans]
 
     # files -----------------------------------------------------------------------------
 
@@ -228,12 +255,9 @@ def shipped_model_path() -> Path:
 
 
 @cache
-def jieba_pos_tagger():
-    """A jieba.posseg tagger on a fresh jieba.Tokenizer (never the global one), built once."""
-    import jieba
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+def _featurizer(bits: int) -> Featurizer:
+    """A featurizer over the default segmenter's dictionaries, one per hash size and process."""
+    return Featurizer(NerTagger.segmenter().pos_table(), bits)
 
 
 @cache

@@ -42,19 +42,40 @@ class Chain:
 
 def viterbi(emissions: np.ndarray, chain: Chain) -> list[int]:
     """The best label path of one sentence (emissions: characters x labels)."""
-    n, k = emissions.shape
-    if n == 0:
-        return []
-    best = chain.start + emissions[0]
-    back = np.zeros((n, k), dtype=np.intp)
-    for i in range(1, n):
-        candidates = best[:, None] + chain.transitions
-        back[i] = candidates.argmax(axis=0)
-        best = candidates[back[i], np.arange(k)] + emissions[i]
-    path = [int((best + chain.end).argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i, path[-1]]))
-    return path[::-1]
+    return viterbi_many(emissions, [len(emissions)], chain).tolist()
+
+
+def viterbi_many(emissions: np.ndarray, lengths: Sequence[int], chain: Chain) -> np.ndarray:
+    """The best label path of each of many sentences laid end to end in `emissions`.
+
+    All sentences advance together, one character position per step, so the Python loop runs
+    as many times as the longest sentence has characters, whatever their number. Sentences
+    are sorted longest first, so those still running at a step are always the first rows.
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    labels = np.zeros(len(emissions), dtype=np.intp)
+    order = np.argsort(-lengths, kind="stable")
+    order = order[lengths[order] > 0]
+    if not len(order):
+        return labels
+    size = lengths[order]
+    first = (np.cumsum(lengths) - lengths)[order]
+    width = int(size[0])
+    running = np.searchsorted(-size, -np.arange(width), side="left")  # rows with size > t
+    best = chain.start + emissions[first]
+    back = np.empty((width, len(order), emissions.shape[1]), dtype=np.int8)
+    for t in range(1, width):
+        rows = running[t]
+        candidates = best[:rows, :, None] + chain.transitions
+        back[t, :rows] = candidates.argmax(axis=1)
+        best[:rows] = candidates.max(axis=1) + emissions[first[:rows] + t]
+    current = (best + chain.end).argmax(axis=1)
+    labels[first + size - 1] = current
+    for t in range(width - 1, 0, -1):
+        rows = running[t]
+        current[:rows] = back[t, np.arange(rows), current[:rows]]
+        labels[first[:rows] + t - 1] = current[:rows]
+    return labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,7 +59,7 @@ def complete_places(examples: list[Example], is_place) -> tuple[list[Example], i
     """Label LOC the bare place names CLUENER leaves unlabelled (中国 in 中国经济).
 
     A string counts as a place when CLUENER labels it `address` at least PLACE_MIN_LABELLED
-    times, never as anything else, and `is_place(string)` agrees (jieba's dictionary says ns).
+    times, never as anything else, and `is_place(string)` agrees (our dictionaries say ns).
     An occurrence is added only where no labelled span (of any CLUENER type) touches it and
     `is_place` accepts it as a whole word there. Returns the new examples and how many spans.
     """
@@ -89,25 +89,24 @@ def complete_places(examples: list[Example], is_place) -> tuple[list[Example], i
     return completed, added
 
 
-class JiebaPlaces:
-    """Is a string a place name in jieba's dictionary, and a whole jieba word where it stands?"""
+class DictionaryPlaces:
+    """Is a string a place name (ns) in our dictionaries, and a whole word where it stands?"""
 
-    def __init__(self, tagger: NerTagger) -> None:
-        self.tagger = tagger
+    def __init__(self, segmenter) -> None:
+        self.segmenter = segmenter
 
     def __call__(self, text: str) -> bool:
-        return self.tagger.pos_tagger().word_tag_tab.get(text, "") == "ns"
+        return self.segmenter.pos_table().get(text, "") == "ns"
 
     def whole_word(self, text: str, start: int, end: int) -> bool:
-        """True when jieba's segmentation of the sentence has a word edge at start and end."""
-        edges, at = {0}, 0
-        for word in self.tagger.pos_tagger().tokenizer.cut(text):
-            at += len(word)
-            edges.add(at)
+        """True when the segmentation of the sentence has a word edge at start and end."""
+        edges = {0}
+        for begin, finish, _ in self.segmenter.spans(text):
+            edges.update((begin, finish))
         return start in edges and end in edges
 
 
-def prepare(examples: list[Example], places: JiebaPlaces | None) -> tuple[list[Example], int]:
+def prepare(examples: list[Example], places: DictionaryPlaces | None) -> tuple[list[Example], int]:
     """Coarse PER/LOC/ORG examples, with bare place names completed unless `places` is None."""
     added = 0
     if places is not None:
@@ -115,15 +114,15 @@ def prepare(examples: list[Example], places: JiebaPlaces | None) -> tuple[list[E
     return [coarse(e) for e in examples], added
 
 
-def fit_on(tagger: NerTagger, examples: list[Example], features: list) -> NerTagger:
-    """Fit the tagger on examples whose features are already computed."""
-    return tagger.fit([e.text for e in examples], [to_tags(e) for e in examples],
-                      features=features)
+def fit_on(tagger: NerTagger, examples: list[Example]) -> NerTagger:
+    """Fit the tagger on examples."""
+    return tagger.fit([e.text for e in examples], [to_tags(e) for e in examples])
 
 
-def held_out_scores(tagger: NerTagger, examples: list[Example], features: list) -> dict:
+def held_out_scores(tagger: NerTagger, examples: list[Example]) -> dict:
     """Entity-level scores of the tagger on held-out examples (gold as CLUENER gives it)."""
-    predicted = [from_tags(e.text, tagger.predict_features(f)) for e, f in zip(examples, features)]
+    tags = tagger.predict([e.text for e in examples])
+    predicted = [from_tags(e.text, t) for e, t in zip(examples, tags)]
     return {kind: {"precision": round(s.precision, 4), "recall": round(s.recall, 4),
                    "f1": round(s.f1, 4), "gold": s.gold}
             for kind, s in score(examples, predicted).items()}
@@ -177,17 +176,16 @@ def train(args) -> dict:
     fine = read_cluener(source)
     tagger = NerTagger(hash_bits=args.hash_bits, c2=args.c2, max_iter=args.max_iter,
                        random_state=args.seed)
-    places = None if args.no_complete else JiebaPlaces(tagger)
+    places = None if args.no_complete else DictionaryPlaces(tagger.segmenter())
     began = time.perf_counter()
-    features = [tagger.features(e.text) for e in fine]
     parts = split(len(fine), args.held_out, args.seed)
     train_part, _ = prepare([fine[i] for i in parts.fit], places)
-    fit_on(tagger, train_part, [features[i] for i in parts.fit])
+    fit_on(tagger, train_part)
     held = [coarse(fine[i]) for i in parts.held_out]
-    scores = held_out_scores(tagger, held, [features[i] for i in parts.held_out])
+    scores = held_out_scores(tagger, held)
     everything, added = prepare(fine, places)
     if args.refit:
-        fit_on(tagger, everything, features)
+        fit_on(tagger, everything)
     seconds = round(time.perf_counter() - began, 1)
     tagger.save(args.out)
     report = {"n": len(fine), "counts": label_counts(everything), "added": added,

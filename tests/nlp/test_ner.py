@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from fincorpus.corpus.errors import BadInput
 from fincorpus.nlp.ner import NerTagger, chunks, shipped_model_path
-from fincorpus.nlp.ner_crf import Chain, bio_masks, viterbi
+from fincorpus.nlp.ner_crf import Chain, bio_masks, viterbi, viterbi_many
+from fincorpus.nlp.ner_features import Featurizer, fold, substring_hashes, codes
 from fincorpus.nlp.ner_data import coarse, from_tags, read_cluener, score, spans, to_tags
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -78,6 +79,64 @@ def test_ner_viterbi_never_returns_invalid_bio() -> None:
         emissions = rng.normal(size=(int(rng.integers(1, 12)), 7)) * 5
         emissions[:, 3:6] += 4  # tempt it with I- tags
         assert _valid([classes[k] for k in viterbi(emissions, chain)])
+
+
+def _brute_force(emissions: np.ndarray, chain: Chain) -> list[int]:
+    """The best path by trying every one (tiny inputs only)."""
+    import itertools
+
+    n, k = emissions.shape
+    def total(path):
+        return (chain.start[path[0]] + chain.end[path[-1]] + emissions[np.arange(n), path].sum()
+                + sum(chain.transitions[a, b] for a, b in zip(path, path[1:])))
+    return list(max(itertools.product(range(k), repeat=n), key=total))
+
+
+def test_ner_batched_viterbi_equals_brute_force_per_sentence() -> None:
+    classes = ["B-LOC", "B-PER", "I-LOC", "I-PER", "O"]
+    start, pairs = bio_masks(classes)
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        chain = Chain(rng.normal(size=(5, 5)) + pairs, rng.normal(size=5) + start,
+                      rng.normal(size=5))
+        lengths = rng.integers(0, 5, size=int(rng.integers(1, 5)))
+        emissions = rng.normal(size=(int(lengths.sum()), 5))
+        expected, at = [], 0
+        for length in lengths:
+            if length:
+                expected += _brute_force(emissions[at:at + length], chain)
+            at += length
+        assert viterbi_many(emissions, lengths, chain).tolist() == expected
+
+
+def test_ner_features_of_a_sentence_do_not_depend_on_its_batch(tiny: NerTagger) -> None:
+    """Each sentence is its own sequence: batching (as analyze does) changes nothing."""
+    texts = ["张小明在北京。", "ＡＢＣ 公司 的 3.5%", "华远公司和李大伟", "好"]
+    pieces = [(t, tiny.words(t)) for t in texts]
+    batch = tiny.features(pieces)
+    alone = [tiny.features([piece]) for piece in pieces]
+    assert np.array_equal(batch.fixed, np.vstack([f.fixed for f in alone]))
+    offsets = np.cumsum([0] + [len(t) for t in texts])
+    extras = sorted((int(r) + int(offsets[i]), int(c)) for i, f in enumerate(alone)
+                    for r, c in zip(f.extra_rows, f.extra_slots))
+    assert sorted(zip(batch.extra_rows.tolist(), batch.extra_slots.tolist())) == extras
+    assert tiny.predict(texts) == [tiny.predict([t])[0] for t in texts]
+
+
+def test_ner_features_accept_gaps_and_words_past_the_end() -> None:
+    featurizer = Featurizer({"北京": "ns"}, bits=10)
+    spans_given = [(0, 2, "ns"), (3, 5, "n"), (5, 9, "x")]  # a gap at 2, a word past the end
+    features = featurizer([("北京 天气", spans_given)])
+    assert features.fixed.shape[0] == 5 and features.fixed.max() < 2 ** 10
+    assert set(features.extra_rows.tolist()) == {0, 1}  # 北京 is a dictionary name
+
+
+def test_ner_substring_hashes_match_equal_strings_only() -> None:
+    cp = codes(fold("美国美国美联储Ａ1"))
+    starts, ends = np.array([0, 2, 0, 4, 7]), np.array([2, 4, 3, 7, 9])
+    hashes = substring_hashes(cp, starts, ends)
+    assert hashes[0] == hashes[1] and len(set(hashes.tolist())) == 4
+    assert fold("ＡＢ１２ｃ") == "ab00c"
 
 
 def test_ner_predictions_are_valid_bio(tiny: NerTagger) -> None:
