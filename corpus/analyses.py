@@ -7,7 +7,7 @@ output of two stage versions for one article.
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from fincorpus.corpus.model import Analysis, Score, utcnow
 from fincorpus.corpus.store import Store
@@ -34,22 +34,18 @@ class Analyses:
 
     def put(self, analysis: Analysis) -> None:
         """Replace the article's analysis with this one."""
-        a = analysis.article_id
+        self.put_rows([analysis_rows(analysis)])
+
+    def put_rows(self, batch: list[AnalysisRows]) -> None:
+        """Replace the analyses of a batch of articles, in one transaction."""
         with self.store.transaction() as conn:
-            for table in ("sentences", "entities", "scores", "analyses"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a,))
-            conn.execute("INSERT INTO analyses VALUES (?,?,?)",
-                         (a, json.dumps(dict(analysis.stages), sort_keys=True), utcnow().isoformat()))
-            conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", [
-                (a, i, s.paragraph, s.start, s.end, s.text,
-                 json.dumps([[t.text, t.pos] for t in tokens], ensure_ascii=False))
-                for i, (s, tokens) in enumerate(zip(analysis.sentences, analysis.tokens))])
-            conn.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", [
-                (a, i, e.start, e.end, e.text, e.type, e.id,
-                 json.dumps(dict(e.value), ensure_ascii=False, sort_keys=True) if e.value else None)
-                for i, e in enumerate(analysis.entities)])
-            conn.executemany("INSERT INTO scores VALUES (?,?,?,?,?,?,?)",
-                             list(_score_rows(a, analysis)))
+            for rows in batch:
+                for table in ("sentences", "entities", "scores", "analyses"):
+                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (rows.article_id,))
+                conn.execute("INSERT INTO analyses VALUES (?,?,?)", rows.analysis)
+                conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", rows.sentences)
+                conn.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows.entities)
+                conn.executemany("INSERT INTO scores VALUES (?,?,?,?,?,?,?)", rows.scores)
 
     def count(self) -> int:
         return self.store.rows("SELECT count(*) FROM analyses")[0][0]
@@ -71,6 +67,32 @@ class Analyses:
                                        " FROM scores WHERE kind = ? ORDER BY rowid", (level,)):
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
                                                       " ".join(map(str, json.loads(row[5]))))))
+
+
+class AnalysisRows(NamedTuple):
+    """One article's analysis as the rows of each table: plain tuples, cheap to send between
+    processes (a pool worker makes them, the one writer stores them)."""
+
+    article_id: str
+    analysis: tuple
+    sentences: list[tuple]
+    entities: list[tuple]
+    scores: list[tuple]
+
+
+def analysis_rows(analysis: Analysis) -> AnalysisRows:
+    """The rows that store an analysis, JSON columns already encoded."""
+    a = analysis.article_id
+    return AnalysisRows(
+        a,
+        (a, json.dumps(dict(analysis.stages), sort_keys=True), utcnow().isoformat()),
+        [(a, i, s.paragraph, s.start, s.end, s.text,
+          json.dumps([[t.text, t.pos] for t in tokens], ensure_ascii=False))
+         for i, (s, tokens) in enumerate(zip(analysis.sentences, analysis.tokens))],
+        [(a, i, e.start, e.end, e.text, e.type, e.id,
+          json.dumps(dict(e.value), ensure_ascii=False, sort_keys=True) if e.value else None)
+         for i, e in enumerate(analysis.entities)],
+        list(_score_rows(a, analysis)))
 
 
 def _score_rows(article_id: str, analysis: Analysis) -> Iterator[tuple]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from fincorpus.corpus.analyses import Analyses
+from fincorpus.corpus.analyses import Analyses, AnalysisRows, analysis_rows
 from fincorpus.corpus.errors import BadInput, NotAnArticle
 from fincorpus.corpus.model import RawPage
 from fincorpus.corpus.store import Store
@@ -149,11 +149,15 @@ class AnalyzeReport:
 
 
 def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_dicts: tuple[str, ...] = (),
-                     batch_size: int = 16, progress: Callable[[int], None] | None = None) -> AnalyzeReport:
+                     batch_size: int = 32, progress: Callable[[int], None] | None = None,
+                     pool: Executor | None = None) -> AnalyzeReport:
     """Run the nlp stages over articles not analysed yet (all with `redo`); one writer stores them.
 
-    With `workers` > 1, batches go to a process pool whose workers load dictionaries and
-    models once each; results come back here and are written one article per transaction.
+    Articles go in batches (the NER model tags a whole batch at once). With `workers` > 1,
+    batches go to a process pool whose workers load dictionaries and models once each
+    (`pool`: one the caller started and keeps, e.g. already warmed up); their rows come back
+    here and each batch is written in one transaction. An article that fails is reported
+    with its reason and never stops the others.
     """
     if workers < 1:
         raise BadInput(f"--workers must be 1 or more, got {workers}")
@@ -162,35 +166,64 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_di
     batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
     articles = ([store.get_article(i).article for i in batch] for batch in batches)
     done, failures = 0, []
-    for batch, results in zip(batches, _run_batches(articles, workers, user_dicts)):
+    for batch, results in zip(batches, _run_batches(articles, workers, user_dicts, pool)):
         if isinstance(results, BaseException):
-            failures += [(i, f"analysis failed: {type(results).__name__}: {results}") for i in batch]
-            continue
-        for analysis in results:
-            tables.put(analysis)
-        done += len(results)
+            results = [f"analysis failed: {type(results).__name__}: {results}"] * len(batch)
+        failures += [(i, r) for i, r in zip(batch, results) if isinstance(r, str)]
+        rows = [r for r in results if not isinstance(r, str)]
+        tables.put_rows(rows)
+        done += len(rows)
         if progress:
             progress(len(batch))
     return AnalyzeReport(done, tuple(failures), time.perf_counter() - started)
 
 
-def _run_batches(batches: Iterable[list], workers: int, user_dicts: tuple[str, ...]) -> Iterator:
+def _run_batches(batches: Iterable[list], workers: int, user_dicts: tuple[str, ...],
+                 pool: Executor | None = None) -> Iterator:
     """Each batch's analyses in order (or the exception it raised), inline or in a pool."""
-    if workers == 1:
+    if pool is not None:
+        yield from _pooled(batches, pool, workers, user_dicts)
+    elif workers == 1:
         for batch in batches:
             try:
-                yield analyze_batch(batch, user_dicts)
+                yield analysis_rows_of(batch, user_dicts)
             except Exception as error:  # noqa: BLE001 (one bad article must not stop the rest)
                 yield error
-        return
-    with process_pool(workers) as pool:
-        window: deque[Future] = deque()  # a few batches ahead: memory stays bounded
-        for batch in batches:
-            window.append(pool.submit(analyze_batch, batch, user_dicts))
-            if len(window) > 2 * workers:
-                yield _result(window.popleft())
-        while window:
+    else:
+        with process_pool(workers) as own:
+            yield from _pooled(batches, own, workers, user_dicts)
+
+
+def _pooled(batches: Iterable[list], pool: Executor, workers: int,
+            user_dicts: tuple[str, ...]) -> Iterator:
+    """Batches through a pool, a few ahead of the writer so that memory stays bounded."""
+    window: deque[Future] = deque()
+    for batch in batches:
+        window.append(pool.submit(analysis_rows_of, batch, user_dicts))
+        if len(window) > 2 * workers:
             yield _result(window.popleft())
+    while window:
+        yield _result(window.popleft())
+
+
+def analysis_rows_of(articles: list, user_dicts: tuple[str, ...] = ()) -> list[AnalysisRows | str]:
+    """A batch's table rows, or for an article that fails, why: what a pool worker runs.
+
+    The batch is analysed as one; if that fails, each article alone, to find the bad one.
+    """
+    try:
+        return [analysis_rows(a) for a in analyze_batch(articles, user_dicts)]
+    except Exception:  # noqa: BLE001 (one bad article must not stop the rest)
+        if len(articles) == 1:
+            raise
+        return [_rows_or_reason(article, user_dicts) for article in articles]
+
+
+def _rows_or_reason(article, user_dicts: tuple[str, ...]) -> AnalysisRows | str:
+    try:
+        return analysis_rows(analyze_batch([article], user_dicts)[0])
+    except Exception as error:  # noqa: BLE001
+        return f"analysis failed: {type(error).__name__}: {error}"
 
 
 def _result(future: Future) -> list | BaseException:

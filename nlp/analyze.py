@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
-from fincorpus.corpus.model import Analysis, Article, Sentence, Token, package_version
+from fincorpus.corpus.model import Analysis, Article, Entity, Sentence, Token, package_version
 
 
 class Analyzer:
@@ -27,11 +27,7 @@ class Analyzer:
     @cached_property
     def tagger(self):
         from fincorpus.nlp.entities import EntityTagger
-        ner = None
-        if self.use_ner_model:
-            from fincorpus.nlp.ner import default_tagger
-            ner = default_tagger()
-        return EntityTagger(ner=ner)
+        return EntityTagger(ner=self.ner)
 
     @cached_property
     def topics(self):
@@ -43,20 +39,60 @@ class Analyzer:
         from fincorpus.nlp.frames import FrameLexicon, FrameScorer
         return FrameScorer(FrameLexicon.load())
 
-    def stages(self) -> dict[str, str]:
+    @cached_property
+    def ner(self):
+        """The statistical PER/LOC/ORG model, or None when switched off."""
+        if not self.use_ner_model:
+            return None
+        from fincorpus.nlp.ner import default_tagger
+        return default_tagger()
+
+    @cached_property
+    def stage_versions(self) -> dict[str, str]:
         """Each stage's name and version, stored with its output."""
         built = {"segment": self.segmenter, "entities": self.tagger, "topics": self.topics,
                  "frames": self.frames}
-        return {"sentences": f"split_sentences/{package_version()}",
-                **{name: _version_of(stage) for name, stage in built.items()}}
+        versions = {"sentences": f"split_sentences/{package_version()}",
+                    **{name: _version_of(stage) for name, stage in built.items()}}
+        if self.ner is not None:
+            versions["ner"] = _version_of(self.ner)
+        return versions
+
+    def stages(self) -> dict[str, str]:
+        """Each stage's name and version, stored with its output."""
+        return dict(self.stage_versions)
 
     def analyze(self, article: Article) -> Analysis:
         """The analysis of one article; offsets point into `article.text`."""
-        text = article.text
-        sentences = sentences_of(article)
-        tokens = tuple(tuple(_shift(t, s.start) for t in self.segmenter.tokens(s.text)) for s in sentences)
+        return self.analyze_batch([article])[0]
+
+    def analyze_batch(self, articles: list[Article]) -> list[Analysis]:
+        """The analyses of several articles; the NER model tags all their sentences in one go."""
+        sentences = [sentences_of(article) for article in articles]
+        tokens = [tuple(tuple(self.segmenter.tokens(s.text, s.start)) for s in found)
+                  for found in sentences]
+        named = self._named(sentences, tokens)
+        return [self._analysis(*parts) for parts in zip(articles, sentences, tokens, named)]
+
+    def _named(self, sentences, tokens) -> list[list[Entity] | None]:
+        """The NER model's spans in each article (None for all when there is no model)."""
+        if self.ner is None:
+            return [None] * len(sentences)
+        pieces, owners = [], []
+        for index, (found, words) in enumerate(zip(sentences, tokens)):
+            for sentence, sentence_tokens in zip(found, words):
+                for piece in ner_pieces(sentence, sentence_tokens):
+                    pieces.append(piece[1:])
+                    owners.append((index, piece[0]))
+        named: list[list[Entity]] = [[] for _ in sentences]
+        for (index, offset), (text, _), spans in zip(owners, pieces, self.ner.spans(pieces)):
+            named[index] += [Entity(text[a:b], kind, offset + a, offset + b) for kind, a, b in spans]
+        return named
+
+    def _analysis(self, article: Article, sentences: tuple[Sentence, ...],
+                  tokens: tuple[tuple[Token, ...], ...], named: list[Entity] | None) -> Analysis:
         reference = article.published_at.date() if article.published_at else None
-        entities = tuple(self.tagger.entities(text, reference_date=reference))
+        entities = tuple(self.tagger.entities(article.text, reference_date=reference, named=named))
         texts = [s.text for s in sentences]
         topics, sentence_topics = self.topics.score_sentences(texts)
         frames, sentence_frames = self.frames.score_sentences(texts)
@@ -67,6 +103,26 @@ class Analyzer:
             sentence_frames=tuple(map(tuple, sentence_frames)), stages=self.stages())
 
 
+def ner_pieces(sentence: Sentence, tokens: tuple[Token, ...]):
+    """(start, text, word spans) pieces of a sentence for the NER model, at most MAX_CHUNK long.
+
+    Offsets of the spans are relative to the piece; `start` is the piece's in the article.
+    A word crossing a piece's end is cut there (rare: only sentences over MAX_CHUNK chars).
+    """
+    from fincorpus.nlp.ner import MAX_CHUNK
+
+    text, base = sentence.text, sentence.start
+    if len(text) <= MAX_CHUNK:
+        return [(base, text, [(t.start - base, t.end - base, t.pos) for t in tokens])]
+    pieces = []
+    for at in range(0, len(text), MAX_CHUNK):
+        end = min(at + MAX_CHUNK, len(text))
+        spans = [(max(t.start - base, at) - at, min(t.end - base, end) - at, t.pos)
+                 for t in tokens if t.end - base > at and t.start - base < end]
+        pieces.append((base + at, text[at:end], spans))
+    return pieces
+
+
 @lru_cache(maxsize=4)
 def shared_analyzer(user_dicts: tuple[str, ...] = ()) -> Analyzer:
     """One Analyzer per process and configuration (built on first use, never at import)."""
@@ -75,8 +131,7 @@ def shared_analyzer(user_dicts: tuple[str, ...] = ()) -> Analyzer:
 
 def analyze_batch(articles: list[Article], user_dicts: tuple[str, ...] = ()) -> list[Analysis]:
     """Analyse a batch with this process's Analyzer: the function a process pool runs."""
-    analyzer = shared_analyzer(tuple(user_dicts))
-    return [analyzer.analyze(article) for article in articles]
+    return shared_analyzer(tuple(user_dicts)).analyze_batch(articles)
 
 
 def sentences_of(article: Article) -> tuple[Sentence, ...]:
@@ -89,10 +144,6 @@ def sentences_of(article: Article) -> tuple[Sentence, ...]:
                   for s in split_sentences(paragraph)]
         offset += len(paragraph) + 1  # the "\n" that joins paragraphs in Article.text
     return tuple(found)
-
-
-def _shift(token: Token, by: int) -> Token:
-    return replace(token, start=token.start + by, end=token.end + by)
 
 
 def _version_of(stage: object) -> str:

@@ -46,17 +46,21 @@ class EntityTagger:
             self._gazetteer = default_gazetteer()
         return self._gazetteer
 
-    def entities(self, text: str, reference_date: date | None = None) -> list[Entity]:
+    def entities(self, text: str, reference_date: date | None = None,
+                 named: Iterable[Entity] | None = None) -> list[Entity]:
         """Entities of `text`, sorted by start, never overlapping, offsets into `text`.
 
         `reference_date` (the article's publish date) dates 1月14日, 今年, 去年 and picks
-        office holders for 总统 or 财长.
+        office holders for 总统 or 财长. `named`: the model's spans in `text` when the
+        caller has them already (analyze tags a whole batch at once); else the model runs.
         """
-        named = self.gazetteer.find(text, reference_date)
-        if self.ner is not None:
-            spans = [_checked(span, text) for span in self.ner.entities(text)]
-            named = overlay(named, self.gazetteer.link(spans, text, reference_date))
-        return overlay(numeric_entities(text, reference_date), named)
+        found = self.gazetteer.find(text, reference_date)
+        if named is None and self.ner is not None:
+            named = self.ner.entities(text)
+        if named is not None:
+            spans = [_checked(span, text) for span in named]
+            found = overlay(found, self.gazetteer.link(spans, text, reference_date))
+        return overlay(numeric_entities(text, reference_date), found)
 
 
 def overlay(winners: list[Entity], others: Iterable[Entity]) -> list[Entity]:

@@ -158,6 +158,10 @@ class Segmenter:
 
     def spans(self, text: str) -> list[Span]:
         """(start, end, pos) of each word in `text`; pos is set for protected numbers only."""
+        return self._spans(text)[1]
+
+    def _spans(self, text: str) -> tuple[str | None, list[Span]]:
+        """The width-folded text (None when offsets differ from `text`'s) and the word spans."""
         state = self._state()
         norm = normalize(text)
         folded, keep_space = norm.text, bool(norm.dropped_at)
@@ -171,18 +175,19 @@ class Segmenter:
         if done < len(folded):
             self._cut(state.tokenizer, folded, done, len(folded), found, keep_space)
         if not keep_space:
-            return found
+            return folded, found
         # Only invisible characters dropped: they still are characters of the text.
-        return _to_original(norm, found or [(0, 0, None)])
+        return None, _to_original(norm, found or [(0, 0, None)])
 
     def _cut(self, tokenizer: Any, text: str, start: int, end: int, found: list[Span],
              keep_space: bool) -> None:
         """jieba's words of text[start:end], appended as spans (whitespace left out)."""
         at = start
         for word in tokenizer.cut(text[start:end], HMM=self.hmm):
+            size = len(word)
             if keep_space or not word.isspace():
-                found.append((at, at + len(word), None))
-            at += len(word)
+                found.append((at, at + size, None))
+            at += size
 
     def cut(self, text: str) -> list[str]:
         """The words of `text`, as they are written there (not width-folded)."""
@@ -192,15 +197,15 @@ class Segmenter:
 
     def tokens(self, text: str, start: int = 0) -> list[Token]:
         """Words with offsets (plus `start`) and a dictionary POS tag (None when unknown)."""
-        tags = self._tags()
-        result = []
-        for begin, end, pos in self.spans(text):
-            word = text[begin:end]
-            tag = pos or tags.get(fold_width(word)) or _guess_pos(word)
-            result.append(Token(word, begin + start, end + start, tag))
-        return result
+        tags = self.pos_table()
+        folded, spans = self._spans(text)
+        if folded is None:
+            folded = fold_width(text)
+        return [Token(text[b:e], b + start, e + start,
+                      pos or tags.get(folded[b:e]) or _guess_pos(folded[b:e]))
+                for b, e, pos in spans]
 
-    def _tags(self) -> dict[str, str]:
+    def pos_table(self) -> dict[str, str]:
         """word -> POS from the main dictionary and ours, read on the first `tokens` call."""
         state = self._state()
         if state.tags is None:
@@ -253,9 +258,12 @@ def _read_tags(path: Path) -> dict[str, str]:
     return tags
 
 
-def _guess_pos(word: str) -> str | None:
-    """jieba's tags for what no dictionary lists: m for numbers, eng for Latin, x for symbols."""
-    folded = fold_width(word)
+@lru_cache(maxsize=65536)
+def _guess_pos(folded: str) -> str | None:
+    """jieba's tags for what no dictionary lists: m for numbers, eng for Latin, x for symbols.
+
+    `folded` is width-folded already; cached, since the same few strings recur.
+    """
     if folded.isascii() and folded.replace(".", "").isdigit():
         return "m"
     if folded.isascii() and any(ch.isalpha() for ch in folded):

@@ -81,3 +81,26 @@ def test_analyze_and_topics_discover_commands(runner, db_path, tmp_path):
 
 def test_sample_pages_are_all_listed():  # guards the fixture's file names
     assert set(PAGES) <= {p.file for p in sample_pages()}
+
+
+def test_one_failing_article_is_reported_and_the_rest_stored(store, tmp_path, monkeypatch):
+    """A batch that fails is retried article by article, so only the bad one is lost."""
+    import fincorpus.corpus.pipeline as pipeline
+
+    for name in PAGES:
+        (tmp_path / name).write_bytes(sample_dir().joinpath(name).read_bytes())
+    add_paths([tmp_path / name for name in PAGES], store)
+    bad = next(iter(store.articles())).article.id
+    real = pipeline.analyze_batch
+
+    def flaky(articles, user_dicts=()):
+        if any(a.id == bad for a in articles):
+            raise ValueError("no good")
+        return real(articles, user_dicts)
+
+    monkeypatch.setattr(pipeline, "analyze_batch", flaky)
+    seen = []
+    report = analyze_articles(store, progress=seen.append)
+    assert report.analyzed == len(PAGES) - 1 and sum(seen) == len(PAGES)
+    assert report.failures == ((bad, "analysis failed: ValueError: no good"),)
+    assert bad in Analyses(store).pending()
