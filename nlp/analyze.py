@@ -69,8 +69,9 @@ class Analyzer:
     def analyze_batch(self, articles: list[Article]) -> list[Analysis]:
         """The analyses of several articles; the NER model tags all their sentences in one go."""
         sentences = [sentences_of(article) for article in articles]
-        tokens = [tuple(tuple(self.segmenter.tokens(s.text, s.start)) for s in found)
-                  for found in sentences]
+        flat = [s for found in sentences for s in found]
+        words = iter(self.segmenter.tokens_many([s.text for s in flat], [s.start for s in flat]))
+        tokens = [tuple(tuple(next(words)) for _ in found) for found in sentences]
         named = self._named(sentences, tokens)
         return [self._analysis(*parts) for parts in zip(articles, sentences, tokens, named)]
 
