@@ -25,7 +25,7 @@ from functools import cache
 
 import numpy as np
 
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 
 LOC_SUFFIXES = tuple("省市县区州国岛洲村镇乡街路山河江湖港湾") + ("地区", "半岛", "自治区")
 ORG_SUFFIXES = ("公司", "银行", "集团", "委员会", "大学", "学院", "学校", "医院", "协会",
@@ -50,7 +50,7 @@ _U64 = np.uint64
 _BASE = 0x100000001B3
 _START_BITS = 22  # odd, so it has an inverse modulo 2**64
 _TEMPLATES = ("u-2", "u-1", "u0", "u1", "u2", "b-2", "b-1", "b0", "b1", "t", "cl", "sn",
-              "wp", "w", "wl", "wc", "pp", "np", "pw", "nw", "pnp", "nc", "pc")
+              "wp", "w", "wl", "wc", "pp", "np", "pw", "nw", "pnp", "nc", "pc", "sr")
 #: Template names of the variable-count features (dictionary names covering a character).
 _LEXICON_TEMPLATES = ("lx", "lxs")
 CLASSES = {"h": 1, "d": 2, "l": 3, "s": 4, "p": 5, "o": 6}
@@ -214,7 +214,8 @@ class Featurizer:
         n = lengths[word_of]
         place = np.where(n == 1, 3, np.where(k == 0, 0, np.where(k == n - 1, 2, 1)))
         per_word = [prev_pos, next_pos, prev_hash, next_hash,
-                    (prev_pos << 42) | (pos << 21) | next_pos, next_cue, prev_cue]
+                    (prev_pos << 42) | (pos << 21) | next_pos, next_cue, prev_cue,
+                    _single_runs(hashes.codes, starts, lengths, first)]
         return [(pos[word_of] << 2) | place, text_hash[word_of],
                 (np.minimum(n, 6) << 2) | place, (cue[word_of] << 2) | place,
                 *(column[word_of] for column in per_word)]
@@ -258,6 +259,24 @@ class Featurizer:
             keys.append((tags << 3) | length)
             templates.append(np.full(len(found), len(_TEMPLATES) + 1))
         return np.concatenate(rows), np.concatenate(keys), np.concatenate(templates)
+
+
+def _single_runs(cp: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                 first: np.ndarray) -> np.ndarray:
+    """Per word: in a run of 2+ one-character Han words, (run length up to 4, place), else 0.
+
+    Such a run is where the dictionaries knew no word: often a name no dictionary lists.
+    """
+    if not len(starts):
+        return starts
+    single = (lengths == 1) & (_classes(cp[starts]) == CLASSES["h"])
+    begins = single & (first | ~np.roll(single, 1))
+    run = np.cumsum(begins)
+    size = np.bincount(run[single], minlength=int(run[-1]) + 1)[run]
+    index = np.arange(len(starts))
+    k = index - np.maximum.accumulate(np.where(begins, index, 0))
+    place = np.where(k == 0, 0, np.where(k == size - 1, 2, 1))
+    return np.where(single & (size >= 2), (np.minimum(size, 4) << 2) | place, 0)
 
 
 def _shifted(values: np.ndarray, first: np.ndarray, last: np.ndarray, before: int, after: int):
