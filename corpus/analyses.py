@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Iterator, NamedTuple
 
+from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Analysis, Score, utcnow
 from fincorpus.corpus.store import Store
 
@@ -50,23 +51,42 @@ class Analyses:
     def count(self) -> int:
         return self.store.rows("SELECT count(*) FROM analyses")[0][0]
 
-    def records(self, level: str) -> Iterator[dict]:
-        """One dict per unit of `level` (sentence, entity, topic, frame), columns as LEVEL_COLUMNS."""
+    def records(self, level: str, article_id: str | None = None) -> Iterator[dict]:
+        """One dict per unit of `level` (sentence, entity, topic, frame), columns as LEVEL_COLUMNS.
+
+        `article_id` keeps one article's units only.
+        """
+        where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
         if level == "sentence":
             for row in self.store.rows("SELECT article_id, idx, paragraph, start, end, text, tokens"
-                                       " FROM sentences ORDER BY rowid"):
+                                       f" FROM sentences{where} ORDER BY rowid", params):
                 tokens = json.loads(row[6])
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:6], " ".join(w for w, _ in tokens),
                                                       " ".join(p or "x" for _, p in tokens))))
         elif level == "entity":
             for row in self.store.rows("SELECT article_id, idx, start, end, text, type, entity_id, value"
-                                       " FROM entities ORDER BY rowid"):
+                                       f" FROM entities{where} ORDER BY rowid", params):
                 yield dict(zip(LEVEL_COLUMNS[level], row))
         else:
+            clause = where.replace("WHERE", "AND")
             for row in self.store.rows("SELECT article_id, sentence, name, score, evidence, sentences"
-                                       " FROM scores WHERE kind = ? ORDER BY rowid", (level,)):
+                                       f" FROM scores WHERE kind = ?{clause} ORDER BY rowid",
+                                       (level, *params)):
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
                                                       " ".join(map(str, json.loads(row[5]))))))
+
+    def find_article(self, ref: str) -> str:
+        """The id of the one stored article that `ref` names: its id, DOCID or URL, or an id prefix."""
+        rows = self.store.rows("SELECT id FROM articles WHERE id = ? OR docid = ? OR url = ?",
+                               (ref, ref, ref))
+        if not rows and len(ref) >= 4:
+            rows = self.store.rows("SELECT id FROM articles WHERE id LIKE ? LIMIT 2",
+                                   (ref.replace("%", "") + "%",))
+        if len(rows) != 1:
+            what = "no article" if not rows else "more than one article"
+            raise BadInput(f"{what} matches {ref!r}; give an id from `fincorpus export "
+                           "--level article` (or a DOCID or URL)")
+        return rows[0][0]
 
 
 class AnalysisRows(NamedTuple):

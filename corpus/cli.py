@@ -70,7 +70,8 @@ def print_outcomes(outcomes: list[Outcome], show_present: bool = True) -> None:
     """One line per input (added with its title, or why it failed), then the totals."""
     for o in outcomes:
         if o.status == "added":
-            out.print(f"added    {o.source}: {o.title or '(no title)'}", soft_wrap=True, markup=False)
+            out.print(f"added    {o.source}: {o.title or '(no title)'} (article {o.article_id})",
+                      soft_wrap=True, markup=False)
         elif o.status == "failed":
             out.print(f"failed   {o.reason}", soft_wrap=True, markup=False)  # names the input
         elif o.status == "updated":

@@ -97,3 +97,21 @@ def topics_discover(db: DbOption,
     model.save(output)
     out.print(model.describe(), end="", markup=False, soft_wrap=True)
     out.print(f"saved to {output} (edit it, or turn it into a taxonomy for tagging)")
+
+
+@app.command()
+@friendly_errors
+def show(ref: Annotated[str, typer.Argument(help="Article id (or an id prefix), DOCID or URL.")],
+         db: DbOption,
+         sentences: Annotated[int, typer.Option(help="Sentences to show as words (0: all).")] = 1,
+         entities: Annotated[int, typer.Option(help="Entities to list (0: all).")] = 25,
+         scores: Annotated[int, typer.Option(help="Topics and frames to list (0: all).")] = 5) -> None:
+    """Show one analysed article: its words, entity table, topics and frames with evidence.
+
+    Example: fincorpus show KJ2A7Q3M0556F1TX --sentences 2 --db study.db
+    """
+    from fincorpus.corpus.show import article_view
+
+    with Store(db) as store:
+        text = article_view(store, ref, sentences, entities, scores)
+    out.print(text, end="", markup=False, soft_wrap=True)

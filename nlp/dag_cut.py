@@ -190,7 +190,9 @@ class DagCutter:
         offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
         lo = np.searchsorted(ends, offsets, "right")
         hi = np.searchsorted(ends, offsets + lengths, "right")
-        return [(ends[a:b] - o).tolist() for a, b, o in zip(lo.tolist(), hi.tolist(), offsets)]
+        owner = np.maximum(np.searchsorted(offsets, ends, "right") - 1, 0)
+        relative = (ends - offsets[owner]).tolist()  # one conversion, then list slices
+        return [relative[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
 
     def _cut_blocks(self, cp: np.ndarray, han: np.ndarray, is_end: np.ndarray) -> None:
         """Mark the word ends of jieba's best route through every han block."""

@@ -12,6 +12,7 @@ from fincorpus.corpus.cli import app
 from fincorpus.corpus.export import tables
 from fincorpus.corpus.pipeline import add_paths, analyze_articles
 from fincorpus.corpus.sample import sample_dir, sample_pages
+from fincorpus.corpus.store import Store
 
 PAGES = ("dy_gold_buying.html", "dy_rare_earth_controls.html", "dy_treasury_cut.html")
 
@@ -77,6 +78,26 @@ def test_analyze_and_topics_discover_commands(runner, db_path, tmp_path):
     assert found.exit_code == 0 and "topic_00" in found.stdout and json.loads(model.read_text())
     bad = runner.invoke(app, ["topics", "discover", "--k", "500", "-o", str(model), "--db", str(db_path)])
     assert bad.exit_code == 1 and "fewer than --k 500" in bad.stderr
+    with Store(db_path) as store:
+        gold = next(s.article for s in store.articles() if s.article.docid == "KJ2A7Q3M0556F1TX")
+    shown = runner.invoke(app, ["show", gold.id[:6], "--sentences", "2", "--db", str(db_path)])
+    assert shown.exit_code == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0] == gold.title and f"id {gold.id}" in lines[1]
+    assert "entities (" in shown.stdout and "topics (" in shown.stdout and "frames (" in shown.stdout
+    assert lines[3] == "sentence 0 (words):" and "".join(lines[4].split()) in gold.text
+    missing = runner.invoke(app, ["show", "nothing-like-this", "--db", str(db_path)])
+    assert missing.exit_code == 1 and "no article matches" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+
+def test_article_view_aligns_wide_characters():
+    from fincorpus.corpus.show import table, width
+
+    assert width("美债A") == 5
+    lines = table(("text", "type"), [("美债", "LOC"), ("G7", "ORG")])
+    starts = [width(line[:line.index(kind)]) for line, kind in zip(lines, ("type", "LOC", "ORG"))]
+    assert starts == [6, 6, 6]
 
 
 def test_sample_pages_are_all_listed():  # guards the fixture's file names
