@@ -24,10 +24,11 @@ from typing import Any, NamedTuple
 
 from fincorpus.corpus.model import Entity
 from fincorpus.nlp.numerals import CHINESE_NUMERAL_CHARS as _CN_CHARS
-from fincorpus.nlp.numerals import fold, json_number, multiplier, parse_number
+from fincorpus.nlp.numerals import fold, json_number, multiplier, parse_number, stretches
 from fincorpus.nlp.units import (
     CURRENCY_PREFIXES,
     CURRENCY_WORDS,
+    GUARD_CHARS,
     ORDINAL_UNITS,
     PERCENT_UNITS,
     PREFIX_QUALIFIERS,
@@ -54,19 +55,25 @@ def _amount(tag: str) -> str:
             rf"(?P<{tag}more2>[多余])?")
 
 
-AMOUNT_RE = re.compile(rf"""
+_CURRENCY_SIGNS = [k for k in CURRENCY_PREFIXES if k.isascii() or len(k) == 1]
+_AMOUNT = rf"""
     (?<![A-Za-z0-9.第])
     (?P<ordinal>第)?
     (?:每(?P<per0>{alternation(QUANTITY_UNITS)}))?
     (?P<q0>{_PREFIX_Q})?
-    (?:(?P<cur>{alternation(k for k in CURRENCY_PREFIXES if k.isascii() or len(k) == 1)})\s?)?
+    (?:(?P<cur>{alternation(_CURRENCY_SIGNS)})\s?)?
     (?P<q1>{_PREFIX_Q})?
     {_amount("a")}
     (?:\s?(?P<u1>{_UNIT}))?
     (?:(?P<sep>{_SEP})(?P<q2>{_PREFIX_Q})?{_amount("b")}\s?(?P<u2>{_UNIT}))?
     (?:/(?P<per>{alternation(QUANTITY_UNITS)}))?
     (?P<qs>{alternation(SUFFIX_QUALIFIERS)})?
-""", re.VERBOSE)
+"""
+# Every character a match can begin with (ordinal, 每, hedge, currency sign, vague prefix,
+# sign, numeral): testing it first spares the engine the alternations everywhere else.
+_FIRST = "".join(sorted({"第", "每", *VAGUE_PREFIXES, "-", "负", *_CN_CHARS,
+                         *(w[0] for w in PREFIX_QUALIFIERS), *(k[0] for k in _CURRENCY_SIGNS)}))
+AMOUNT_RE = re.compile(rf"(?=[{re.escape(_FIRST)}\d]){_AMOUNT}", re.VERBOSE)
 
 PERCENT_WORDS_RE = re.compile(rf"""
     (?P<q0>{_PREFIX_Q})?百分之(?P<anum>{_AR}|{_CN})
@@ -74,8 +81,32 @@ PERCENT_WORDS_RE = re.compile(rf"""
     (?P<qs>{alternation(SUFFIX_QUALIFIERS)})?
 """, re.VERBOSE)
 
+# What AMOUNT_RE can consume or look ahead at (a test holds this to the pattern): an amount
+# lies between two other characters.
+_WORDS = (*CURRENCY_WORDS, *CURRENCY_PREFIXES, *QUANTITY_UNITS, *PERCENT_UNITS,
+          *PREFIX_QUALIFIERS, *SUFFIX_QUALIFIERS, *VAGUE_PREFIXES, *RANGE_SEPARATORS)
+_AMOUNT_CHARS = r"\d\s" + re.escape("".join(sorted(
+    set("".join(_WORDS)) | set(_CN_CHARS + GUARD_CHARS + "第每负-多余点,./克米瓦"))))
+_STOP = re.compile(f"[^{_AMOUNT_CHARS}]")
+# Stretches worth scanning hold a numeral followed by the first character of a unit (only
+# what a number, its multiplier and 多/余 are made of between them), or a currency sign:
+# a number without either is no entity. The pattern starts with a character class, which
+# the engine can skip to.
+_UNIT_STARTS = re.escape("".join(sorted({w[0] for w in (*CURRENCY_WORDS, *QUANTITY_UNITS,
+                                                         *PERCENT_UNITS)})))
+_SIGN_STARTS = re.escape("".join(sorted({k[0] for k in _CURRENCY_SIGNS})))
+_HINT = re.compile(rf"""[{_CN_CHARS}\d{_SIGN_STARTS}](?:
+    (?<=[{_CN_CHARS}\d]) [{_CN_CHARS}\d,.点多余]*\s?[{_UNIT_STARTS}] | (?<=[{_SIGN_STARTS}])
+)[{_AMOUNT_CHARS}]*+""", re.VERBOSE)
+
 #: Counts that a bare 一 ("a", "one") may take: 一架F-35 is a count, 一笔账 is not.
 _ONE_UNITS = {"架", "艘", "辆", "成", "吨"}
+
+
+_SIDE_GROUPS = {tag: tuple(tag + name for name in ("num", "mult", "sign", "vague", "more", "more2"))
+                for tag in "ab"}
+_ENTITY_GROUPS = ("u1", "u2", "q0", "q1", "q2", "qs", "per0", "per", "ordinal")
+_ONE, _TEN = Decimal(1), Decimal(10)
 
 
 class _Side(NamedTuple):
@@ -85,30 +116,38 @@ class _Side(NamedTuple):
     qualifier: str | None
 
 
-def amount_entities(text: str) -> list[Entity]:
-    """Every MONEY, PERCENT and QUANTITY mention in `text`, by start offset."""
-    folded = fold(text)
-    found = [e for e in (_percent_words(text, m) for m in PERCENT_WORDS_RE.finditer(folded))
-             if e]
+def amount_entities(text: str, *, folded: str | None = None) -> list[Entity]:
+    """Every MONEY, PERCENT and QUANTITY mention in `text`, by start offset.
+
+    `folded` is `fold(text)` when the caller has it already.
+    """
+    folded = fold(text) if folded is None else folded
+    found = []
+    if "百分之" in folded:
+        found = [e for e in (_percent_words(text, m) for m in PERCENT_WORDS_RE.finditer(folded))
+                 if e]
     taken = [(e.start, e.end) for e in found]
-    pos = 0
-    while (match := AMOUNT_RE.search(folded, pos)) is not None:
-        entity, pos = _from_match(text, match)
-        if entity and not any(s < entity.end and entity.start < e for s, e in taken):
-            found.append(entity)
+    for start, end in stretches(folded, _HINT, _STOP):
+        matches = AMOUNT_RE.finditer(folded, start, end)
+        while (match := next(matches, None)) is not None:
+            entity, resume = _from_match(text, match)
+            if entity and not any(s < entity.end and entity.start < e for s, e in taken):
+                found.append(entity)
+            if resume != match.end():  # one side of a failed range: go on right after it
+                matches = AMOUNT_RE.finditer(folded, resume, end)
     return sorted(found, key=lambda e: e.start)
 
 
 def _side(match: re.Match[str], tag: str) -> _Side | None:
     """The value of side `tag` ("a" or "b"), or None when its numeral is not one."""
-    number = parse_number(match[f"{tag}num"])
+    numeral, mult, sign, vague, more, more2 = match.group(*_SIDE_GROUPS[tag])
+    number = parse_number(numeral)
     if number is None:
         return None
-    number *= multiplier(match[f"{tag}mult"] or "")
-    if match[f"{tag}sign"]:
+    number *= multiplier(mult or "")
+    if sign:
         number = -number
-    vague = match[f"{tag}vague"]
-    more = match[f"{tag}more"] or match[f"{tag}more2"]
+    more = more or more2
     qualifier = VAGUE_PREFIXES[vague] if vague else ("more than" if more else None)
     return _Side(number, qualifier)
 
@@ -130,8 +169,10 @@ def _from_match(text: str, match: re.Match[str]) -> tuple[Entity | None, int]:
     """The entity a match makes (or None) and where scanning resumes."""
     unit_a, unit_b = match["u1"], match["u2"]
     kind = _kind(unit_b or unit_a, match["cur"])
+    if kind is None:  # most matches: a numeral with no unit
+        return None, match.end()
     first = _side(match, "a")
-    if kind is None or first is None or not _plausible(match, unit_b or unit_a):
+    if first is None or not _plausible(match, unit_b or unit_a):
         return None, match.end()
     if match["sep"]:
         second = _side(match, "b")
@@ -171,16 +212,17 @@ def _entity(text: str, match: re.Match[str], start: int, end: int, kind: tuple[s
     while end > start and text[end - 1].isspace():
         end -= 1
     type_, unit = kind
-    scale = Decimal(10) if (match["u2"] or match["u1"]) == "成" else Decimal(1)
+    u1, u2, q0, q1, q2, qs, per0, per, ordinal = match.group(*_ENTITY_GROUPS)
+    whole = end == match.end()
+    scale = _TEN if (u2 or u1) == "成" else _ONE
     value = _value(type_, unit, first, second, scale)
-    hedge = (match["q0"] or match["q1"] or match["q2"]
-             or (match["qs"] if end == match.end() else None))
+    hedge = q0 or q1 or q2 or (qs if whole else None)
     qualifier = (PREFIX_QUALIFIERS.get(hedge) or SUFFIX_QUALIFIERS.get(hedge)
                  or first.qualifier or (second.qualifier if second else None))
-    per = match["per0"] or (match["per"] if end == match.end() else None)
+    per = per0 or (per if whole else None)
     if per and type_ == "MONEY":
         value["per"] = QUANTITY_UNITS[per]
-    if match["ordinal"]:
+    if ordinal:
         value["ordinal"] = True
     if qualifier:
         value["qualifier"] = qualifier

@@ -35,7 +35,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from fincorpus.corpus.model import Entity
-from fincorpus.nlp.numerals import fold, parse_chinese
+from fincorpus.nlp.numerals import fold, parse_chinese, stretches
 
 _CN_DAY = r"三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 _DAY = rf"(?:[12]\d|3[01]|0?[1-9]|{_CN_DAY})"
@@ -67,6 +67,20 @@ DATE_RE = re.compile(rf"""
 """, re.VERBOSE)
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+# What DATE_RE can consume or look ahead at (a test holds this to the pattern): a date lies
+# between two other characters.
+_DATE_CHARS = r"\d〇零一二三四五六七八九十今去明前上下本第年财月份日号时点:分底末初中旬个季度半后左右步期始次衷心 T/.\-"
+_STOP = re.compile(f"[^{_DATE_CHARS}]")
+# Every date DATE_RE and _mention accept has one of these (the character class first, so
+# that the engine can skip ahead to it): a year (2025年, 二〇二五财年, 去年), a month (11月, 十二月,
+# 上个月), a day after 时间, a quarter (三季度) or an ISO date (2025-11-14). The stretches
+# without one hold matches (上旬, 一, 5年) but never a date.
+_ANCHOR = re.compile(rf"""[年月日号季\-/.](?:
+    (?<=(?:19|20)\d\d年) | (?<=(?:19|20)\d\d财年) | (?<=[〇零][〇零一二三四五六七八九]{{2}}年)
+    | (?<=[〇零][〇零一二三四五六七八九]{{2}}财年) | (?<=[今去明前上]年)
+    | (?<=[\d十一二三四五六七八九]月) | (?<=[本上下]月) | (?<=[上下]个月)
+    | (?<=时间\d[日号]) | (?<=时间\d\d[日号]) | (?<=[一二三四1-4]季) | (?<=(?:19|20)\d\d[-/.])
+)[{_DATE_CHARS}]*+""", re.VERBOSE)
 # 后年 is left out: "实施后年增收" is far more common than "the year after next".
 _REL_YEARS = {"今年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 _PART_QUALIFIERS = {"初": "early", "上旬": "early", "中旬": "mid", "下旬": "late"}
@@ -82,10 +96,18 @@ class _Mention(NamedTuple):
     relative_years: int | None
 
 
-def date_entities(text: str, reference_date: date | None = None) -> list[Entity]:
-    """Every DATE mention in `text`, with ISO values resolved against `reference_date`."""
-    folded = fold(text)
-    mentions = [m for m in map(_mention, DATE_RE.finditer(folded)) if m is not None]
+def date_entities(text: str, reference_date: date | None = None, *,
+                  folded: str | None = None) -> list[Entity]:
+    """Every DATE mention in `text`, with ISO values resolved against `reference_date`.
+
+    `folded` is `fold(text)` when the caller has it already.
+    """
+    folded = fold(text) if folded is None else folded
+    matches = (match for start, end in stretches(folded, _ANCHOR, _STOP)
+               for match in DATE_RE.finditer(folded, start, end) if match.end() > match.start())
+    mentions = [m for m in map(_mention, matches) if m is not None]
+    if not mentions:
+        return []
     ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
     entities: list[Entity] = []
     context_year: int | None = None
@@ -128,6 +150,16 @@ def _mention(match: re.Match[str]) -> _Mention | None:
     return _Mention(match.start(), match.end(), fields, explicit, relative)
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without the weekday it also works out."""
+    if not 1 <= month <= 12:
+        raise calendar.IllegalMonthError(month)
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+
+
 def _number(text: str) -> int:
     return int(text) if text.isdigit() else int(parse_chinese(text))
 
@@ -148,7 +180,7 @@ def _year_for(mention: _Mention, context: int | None, reference: date | None) ->
         return None
 
     def distance(year: int) -> int:
-        last = calendar.monthrange(year, month)[1]
+        last = _days_in(year, month)
         days = (date(year, month, min(day or 1, last)) - reference).days
         return 2 * days if days > 0 else -days  # commentary looks back more than ahead
 
@@ -184,7 +216,7 @@ def _value(fields: dict[str, str], year: int | None, reference: date | None,
 
 def _day_value(year: int | None, month: int, day: int) -> dict[str, Any] | None:
     """A day, or None when it does not exist (2月30日)."""
-    if day > calendar.monthrange(year or 2000, month)[1]:
+    if day > _days_in(year or 2000, month):
         return None
     if year is None:
         return {"date": None, "precision": "day", "month": month, "day": day}
@@ -210,7 +242,7 @@ def _day_only_value(day: int, reference: date | None) -> dict[str, Any] | None:
     candidates = []
     for offset in (-1, 0, 1):
         year, month = divmod(reference.year * 12 + reference.month - 1 + offset, 12)
-        if day <= calendar.monthrange(year, month + 1)[1]:
+        if day <= _days_in(year, month + 1):
             candidates.append(date(year, month + 1, day))
     best = min(candidates, key=lambda d: abs((d - reference).days))
     return {"date": best.isoformat(), "precision": "day"}
@@ -219,7 +251,7 @@ def _day_only_value(day: int, reference: date | None) -> dict[str, Any] | None:
 def _month_part_value(year: int | None, month: int, part: str | None) -> dict[str, Any]:
     """A whole month, or its end (a day) or its early/mid/late part (the month, qualified)."""
     if part in ("底", "末"):
-        value = _day_value(year, month, calendar.monthrange(year or 2001, month)[1])
+        value = _day_value(year, month, _days_in(year or 2001, month))
         value["qualifier"] = "end of month"
         return value
     if year is None:
@@ -325,6 +357,6 @@ def _with_day_tail(text: str, folded: str, entity: Entity) -> Entity:
         return entity
     year, month, first = map(int, day.split("-"))
     last = int(tail["day"])
-    if last <= first or last > calendar.monthrange(year, month)[1]:
+    if last <= first or last > _days_in(year, month):
         return entity
     return _joined(text, entity, tail.end(), date(year, month, last).isoformat())

@@ -54,12 +54,10 @@ class EntityTagger:
         office holders for 总统 or 财长. `named`: the model's spans in `text` when the
         caller has them already (analyze tags a whole batch at once); else the model runs.
         """
-        found = self.gazetteer.find(text, reference_date)
         if named is None and self.ner is not None:
             named = self.ner.entities(text)
-        if named is not None:
-            spans = [_checked(span, text) for span in named]
-            found = overlay(found, self.gazetteer.link(spans, text, reference_date))
+        spans = [_checked(span, text) for span in named or ()]
+        found = overlay(*self.gazetteer.find_and_link(text, spans, reference_date))
         return overlay(numeric_entities(text, reference_date), found)
 
 

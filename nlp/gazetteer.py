@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import replace
@@ -72,6 +73,9 @@ class Gazetteer:
         self.source = data.source
         self._entries = {entry.id: entry for entry in data.entries}
         self._aliases, self._types, self._composites = _alias_index(data, self._entries)
+        # The id of each alias only one entry holds: most aliases, resolved without context.
+        self._sole = {key: holders[0].id for key, holders in self._aliases.items()
+                      if len({h.id for h in holders}) == 1}
         self._short = {ch: entry.id for entry in data.entries for ch in entry.short}
         self._trie = self._build_trie(data)
 
@@ -99,7 +103,28 @@ class Gazetteer:
         """PER, LOC and ORG mentions in `text`, sorted, non-overlapping, linked to ids."""
         folded = fold(text)
         matches = self._scan(folded)
+        return self._found(text, matches, _Context(folded, self._mentions(matches)),
+                           reference_date)
+
+    def link(self, spans: list[Entity], text: str,
+             reference_date: date | None = None) -> list[Entity]:
+        """Give spans found by another tagger the id of the alias they spell, else id None."""
+        folded = fold(text)
+        context = _Context(folded, self._mentions(self._scan(folded)))
+        return self._linked(spans, context, reference_date)
+
+    def find_and_link(self, text: str, spans: list[Entity], reference_date: date | None = None
+                      ) -> tuple[list[Entity], list[Entity]]:
+        """`find(text)` and `link(spans, text)` from one scan of the text, which both need."""
+        folded = fold(text)
+        matches = self._scan(folded)
         context = _Context(folded, self._mentions(matches))
+        return (self._found(text, matches, context, reference_date),
+                self._linked(spans, context, reference_date))
+
+    def _found(self, text: str, matches: list[_Match], context: _Context,
+               reference_date: date | None) -> list[Entity]:
+        """The entities the scan's patterns and aliases make."""
         found = []
         for match in matches:
             if match.kind == "pattern":
@@ -112,11 +137,9 @@ class Gazetteer:
                                     match.start, match.end, id_, value))
         return found
 
-    def link(self, spans: list[Entity], text: str,
-             reference_date: date | None = None) -> list[Entity]:
-        """Give spans found by another tagger the id of the alias they spell, else id None."""
-        folded = fold(text)
-        context = _Context(folded, self._mentions(self._scan(folded)))
+    def _linked(self, spans: list[Entity], context: _Context,
+                reference_date: date | None) -> list[Entity]:
+        """The spans, with the id of the alias each spells in this context (else None)."""
         linked = []
         for span in spans:
             key = fold(span.text)
@@ -130,43 +153,42 @@ class Gazetteer:
     def _build_trie(self, data: GazetteerData) -> AliasTrie:
         """Aliases first, so that a pattern or stop phrase never hides an alias."""
         trie = AliasTrie()
+
+        def add(key: str, kind: str, payload: Any) -> None:
+            # Only a key that begins or ends with a Latin character can split a word.
+            trie.add(key, (kind, payload, key[:1] in _LATIN or key[-1:] in _LATIN))
+
         for key in self._aliases:
-            trie.add(key, ("alias", key))
+            add(key, "alias", key)
         for pattern in (*data.compounds, *data.contexts):
             tags = tuple((i, self._short[ch]) for i, ch in enumerate(pattern) if ch in self._short)
-            trie.add(fold(pattern), ("pattern", tags))
+            add(fold(pattern), "pattern", tags)
         for phrase in data.stop:
-            trie.add(fold(phrase), ("stop", None))
+            add(fold(phrase), "stop", None)
         return trie
 
     def _scan(self, folded: str) -> list[_Match]:
         """Leftmost-longest acceptable matches, left to right, never overlapping."""
-        matches = []
-        start = 0
-        while start < len(folded):
-            for end, (kind, payload) in self._trie.matches_at(folded, start):
-                if self._acceptable(folded, start, end, kind):
-                    matches.append(_Match(start, end, kind, payload))
-                    start = end
-                    break
-            else:
-                start += 1
-        return matches
+        def acceptable(start: int, end: int, entry: tuple[str, Any, bool]) -> bool:
+            """Latin aliases whole-word only; patterns and stop phrases not cut by a longer
+            match."""
+            kind, _, latin = entry
+            if latin and _splits_word(folded, start, end):
+                return False
+            if kind == "alias":
+                return True
+            # A pattern yields to any longer match starting inside it (其中美国: 美国 beats
+            # 中美); a stop phrase only to a longer alias (看中国 is 看 + 中国, 其中美日 is
+            # 其中 + 美日).
+            kinds = ("alias",) if kind == "stop" else ("alias", "pattern", "stop")
+            return all(self._longest(folded, p, kinds) <= end for p in range(start + 1, end))
 
-    def _acceptable(self, folded: str, start: int, end: int, kind: str) -> bool:
-        """Latin aliases whole-word only; patterns and stop phrases not cut by a longer match."""
-        if _splits_word(folded, start, end):
-            return False
-        if kind == "alias":
-            return True
-        # A pattern yields to any longer match starting inside it (其中美国: 美国 beats 中美);
-        # a stop phrase only to a longer alias (看中国 is 看 + 中国, 其中美日 is 其中 + 美日).
-        kinds = ("alias",) if kind == "stop" else ("alias", "pattern", "stop")
-        return all(self._longest(folded, p, kinds) <= end for p in range(start + 1, end))
+        return [_Match(start, end, kind, payload)
+                for start, end, (kind, payload, _) in self._trie.scan(folded, acceptable)]
 
     def _longest(self, folded: str, start: int, kinds: tuple[str, ...]) -> int:
         """The end of the longest match of one of `kinds` beginning at `start` (else start)."""
-        ends = (end for end, (kind, _) in self._trie.matches_at(folded, start) if kind in kinds)
+        ends = (end for end, (kind, *_) in self._trie.matches_at(folded, start) if kind in kinds)
         return next(ends, start)
 
     def _mentions(self, matches: list[_Match]) -> list[_Mention]:
@@ -185,10 +207,9 @@ class Gazetteer:
     def _resolve(self, key: str, start: int, end: int, context: _Context,
                  reference_date: date | None) -> tuple[str | None, dict[str, Any] | None]:
         """The id an alias names here, and the value saying how (None when unambiguous)."""
+        if key in self._sole:
+            return self._sole[key], None
         holders = self._aliases[key]
-        every = list(dict.fromkeys(h.id for h in holders))
-        if len(every) == 1:
-            return every[0], None
         current = [h for h in holders if _in_office(h, reference_date)] or list(holders)
         country, how = context.country_for(start, end, {h.country for h in current})
         chosen = list(dict.fromkeys(h.id for h in current if country and h.country == country))
@@ -205,8 +226,13 @@ class _Context:
 
     def __init__(self, folded: str, mentions: list[_Mention]) -> None:
         self.mentions = mentions
-        self.ends = [m.start() for m in _SENTENCE_END.finditer(folded)]
+        self.folded = folded
         self.length = len(folded)
+
+    @functools.cached_property
+    def ends(self) -> list[int]:
+        """Where sentences end: needed only for an alias no prefix resolves."""
+        return [m.start() for m in _SENTENCE_END.finditer(self.folded)]
 
     def country_for(self, start: int, end: int, countries: set[str | None]) -> tuple[str | None, str]:
         """The country deciding a mention at [start, end), and how it was found."""
@@ -274,13 +300,13 @@ def _in_office(holder: Holder, when: date | None) -> bool:
                                                                or when < holder.until)
 
 
-def _is_latin(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
+#: The characters of Latin words: ASCII letters and digits (what isascii() and isalnum() take).
+_LATIN = frozenset(string.ascii_letters + string.digits)
 
 
 def _splits_word(folded: str, start: int, end: int) -> bool:
     """True when a Latin alias would match inside a longer Latin word (US in USD)."""
-    before = start > 0 and _is_latin(folded[start]) and _is_latin(folded[start - 1])
-    after = end < len(folded) and _is_latin(folded[end - 1]) and _is_latin(folded[end])
+    before = start > 0 and folded[start] in _LATIN and folded[start - 1] in _LATIN
+    after = end < len(folded) and folded[end - 1] in _LATIN and folded[end] in _LATIN
     return before or after
 

@@ -16,7 +16,9 @@ from fincorpus.nlp.dates import date_entities
 from fincorpus.nlp.numerals import fold, json_number, multiplier, parse_arabic
 
 # A bare 亿 amount closing a list item: 其中印度减持120亿、巴西减持50亿 (US dollars, said once).
-_BARE_YI = re.compile(r"(?<![0-9.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?P<mult>[十百千]?万?亿)"
+# The first digit comes before the check on the character preceding it, so that the engine
+# can skip ahead to digits.
+_BARE_YI = re.compile(r"(?P<num>\d(?<![0-9.A-Za-z]\d)\d*(?:\.\d+)?)(?P<mult>[十百千]?万?亿)"
                       r"(?=[、，,。；;）)和与及或]|$)")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 
@@ -27,9 +29,11 @@ def numeric_entities(text: str, reference_date: date | None = None) -> list[Enti
     `reference_date` (the article's publish date) gives yearless dates their year and
     resolves 今年/去年; without it they keep "date": None (see `dates.py`).
     """
-    candidates = date_entities(text, reference_date) + amount_entities(text)
+    folded = fold(text)
+    candidates = (date_entities(text, reference_date, folded=folded)
+                  + amount_entities(text, folded=folded))
     chosen = leftmost_longest(candidates)
-    return sorted(chosen + _bare_amounts(text, chosen), key=lambda e: e.start)
+    return sorted(chosen + _bare_amounts(text, folded, chosen), key=lambda e: e.start)
 
 
 def leftmost_longest(entities: list[Entity]) -> list[Entity]:
@@ -41,14 +45,14 @@ def leftmost_longest(entities: list[Entity]) -> list[Entity]:
     return chosen
 
 
-def _bare_amounts(text: str, found: list[Entity]) -> list[Entity]:
+def _bare_amounts(text: str, folded: str, found: list[Entity]) -> list[Entity]:
     """Bare 亿 amounts after a MONEY in the same sentence, in that MONEY's currency.
 
     Marked "currency_inferred": True, since the text leaves the currency to the reader.
     """
-    folded = fold(text)
-    ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
     money = [e for e in found if e.type == "MONEY"]
+    if not money or "亿" not in folded:
+        return []
     money_ends = [e.end for e in money]
     starts = [e.start for e in found]
     extra = []
@@ -58,9 +62,8 @@ def _bare_amounts(text: str, found: list[Entity]) -> list[Entity]:
         if (at and found[at - 1].end > start) or (at < len(found) and found[at].start < end):
             continue
         last = bisect_right(money_ends, start) - 1
-        sentence_start = ends[bisect_right(ends, start) - 1] if ends and ends[0] <= start else 0
-        if last < 0 or money[last].start < sentence_start:
-            continue
+        if last < 0 or _SENTENCE_END.search(folded, money[last].start, start):
+            continue  # no MONEY before it in its sentence
         amount = parse_arabic(match["num"]) * multiplier(match["mult"])
         value = {"amount": json_number(amount), "currency": money[last].value["currency"],
                  "currency_inferred": True}

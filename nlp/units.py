@@ -80,6 +80,10 @@ _NOT_AFTER = {
 }
 
 
+#: Every character `alternation` may look at after a word (the guards above).
+GUARD_CHARS = "".join(sorted(set("".join(_NOT_AFTER.values()))))
+
+
 def alternation(words) -> str:
     """A regex alternation of the words, longest first, so 美元 wins over 元."""
     parts = []

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from fincorpus.corpus.model import Entity
 from fincorpus.nlp.gazetteer import Gazetteer, GazetteerError, default_gazetteer
+from fincorpus.nlp.trie import AliasTrie
+
+from tests.nlp.samples import sample_sentences, stems_with_body
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +136,52 @@ def test_gazetteer_link_model_spans(gaz: Gazetteer) -> None:
              Entity("张三", "PER", 8, 10)]
     linked = gaz.link(spans, text)
     assert [(e.text, e.id) for e in linked] == [("美方", "Q30"), ("欧方", None), ("张三", None)]
+
+
+# --- the fast scan finds what trying every position finds ---
+
+def _plain_scan(trie: AliasTrie, text: str, accept) -> list:
+    taken, start = [], 0
+    while start < len(text):
+        for end, payload in trie.matches_at(text, start):
+            if accept(start, end, payload):
+                taken.append((start, end, payload))
+                start = end
+                break
+        else:
+            start += 1
+    return taken
+
+
+def test_gazetteer_trie_scan_tries_every_position_a_key_begins() -> None:
+    trie = AliasTrie()
+    for key in ["a", "ab", "]x", "-^", "\\d", "中美", "中国人民银行", "国", "美国", "人民"]:
+        trie.add(key, key.upper())
+    rnd = random.Random(7)
+    for _ in range(500):
+        text = "".join(rnd.choice("ab]x-^\\d中美国人民银行 .") for _ in range(rnd.randint(0, 20)))
+        begins = {p for p in range(len(text)) if trie.matches_at(text, p)}
+        assert begins <= set(trie.starts(text))
+        for accept in (lambda s, e, p: True, lambda s, e, p: (s + e) % 3 != 0):
+            assert trie.scan(text, accept) == _plain_scan(trie, text, accept)
+
+
+def test_gazetteer_find_and_link_same_as_trying_every_position() -> None:
+    fast, plain = Gazetteer.load(), Gazetteer.load()
+    plain._trie._starts = re.compile(r"(?s).")  # every position a candidate
+    rnd = random.Random(11)
+    aliases = list(fast._aliases)[::7]
+    tricky = ["美", "中美", "对华", "其中", "USD", "US", "Fed", "fed", "A", "1", " ", "。"]
+    texts = ["".join(sample_sentences(stem)) for stem in sorted(stems_with_body())]
+    texts += ["".join(rnd.choice(aliases) if rnd.random() < 0.5 else rnd.choice(tricky)
+                      for _ in range(rnd.randint(1, 12))) for _ in range(300)]
+    for text in texts:
+        for when in (None, date(2022, 6, 1)):
+            found = fast.find(text, when)
+            assert found == plain.find(text, when), text
+            spans = [replace(e, id=None, value=None) for e in found[::2]]
+            spans += [Entity(text[i:i + 2], "ORG", i, i + 2) for i in range(0, len(text) - 1, 5)]
+            assert fast.find_and_link(text, spans, when) == (found, plain.link(spans, text, when))
 
 
 # --- user files ---

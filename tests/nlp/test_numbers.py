@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import json
+import random
+import re
+import sys
 from datetime import date
+from re import _constants as C
+from re import _parser as re_parser
 
 import pytest
+from fincorpus.nlp import amounts, dates, numbers, numerals, units
 from fincorpus.nlp.numbers import numeric_entities
+from fincorpus.nlp.numerals import fold
+
+from tests.nlp.samples import SAMPLE
 
 REF = date(2026, 1, 20)  # the publish date that dates yearless mentions
 
@@ -235,6 +245,131 @@ def test_numbers_bare_amounts_inherit_currency() -> None:
     ]
 
 
+@pytest.mark.parametrize(("text", "inferred"), [
+    ("减持288亿美元，甲国减持120亿、乙国减持50亿。", ["120亿", "50亿"]),
+    ("减持288亿美元。甲国减持120亿、乙国减持50亿。", []),
+    ("减持288亿美元；甲国减持120亿。", []),
+    ("甲国减持120亿，合计减持288亿美元。", []),
+])
+def test_numbers_bare_amounts_only_after_money_in_their_sentence(text: str, inferred) -> None:
+    found = numeric_entities(text)
+    assert [e.text for e in found if e.value.get("currency_inferred")] == inferred
+
+
 def test_numbers_sorted_and_disjoint() -> None:
     found = numeric_entities("2025年11月底持仓6826亿美元，占比20%—30%，增持26.75吨。")
     assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+# --- the fast paths find what a plain scan of the whole text finds ---
+
+EVERY_CHAR = "".join(map(chr, range(sys.maxunicode + 1)))
+
+
+def test_numerals_fold_is_the_translate_table() -> None:
+    assert fold(EVERY_CHAR) == EVERY_CHAR.translate(numerals._FOLD)
+
+
+def _looked_at(pattern: str, flags: int) -> str:
+    """The inside of a character class of all that `pattern` consumes or looks ahead at."""
+    items = []
+
+    def walk(tree) -> None:
+        for op, av in tree:
+            if op is C.LITERAL:
+                items.append(re.escape(chr(av)))
+            elif op is C.IN:
+                for kind, value in av:
+                    assert kind is not C.NEGATE, "a negated class: the stop set must shrink"
+                    if kind is C.LITERAL:
+                        items.append(re.escape(chr(value)))
+                    elif kind is C.RANGE:
+                        items.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                    else:
+                        items.append(_CATEGORIES[value])
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+                walk(av[2])
+            elif op is C.SUBPATTERN:
+                walk(av[3])
+            elif op is C.BRANCH:
+                for branch in av[1]:
+                    walk(branch)
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                if av[0] > 0:  # lookbehinds see the whole text, whatever the stretch
+                    walk(av[1])
+            else:
+                assert op in (C.AT, C.GROUPREF), f"{op} in the pattern: extend this test"
+
+    walk(re_parser.parse(pattern, flags))
+    return "".join(items)
+
+
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s"}
+
+
+@pytest.mark.parametrize(("pattern", "stop"), [
+    (dates.DATE_RE, dates._STOP), (amounts.AMOUNT_RE, amounts._STOP),
+], ids=["date", "amount"])
+def test_numbers_stop_characters_are_never_part_of_a_mention(pattern, stop) -> None:
+    used = "".join(re.findall(f"[{_looked_at(pattern.pattern, pattern.flags)}]", EVERY_CHAR))
+    assert stop.search(used) is None
+
+
+def _sample_texts() -> list[str]:
+    texts = []
+    for path in sorted(SAMPLE.iterdir()):
+        if path.name.endswith(".expected.json"):
+            paragraphs = json.loads(path.read_text(encoding="utf-8")).get("paragraphs") or []
+            texts.append("\n".join(paragraphs))
+    return texts
+
+
+_PIECES = [*units.CURRENCY_WORDS, *units.QUANTITY_UNITS, *units.PERCENT_UNITS,
+           *units.PREFIX_QUALIFIERS, *units.SUFFIX_QUALIFIERS, *units.CURRENCY_PREFIXES,
+           *units.RANGE_SEPARATORS, *units.GUARD_CHARS, "百分之", "年", "月", "日", "号", "季度",
+           "上旬", "底", "初", "财年", "时间", "前后", "第", "每", "今年", "上个月", "2025",
+           "11", "１２", "萬", "億", "％", "一", "二", "十", "两", "点", "多", "余", "数", "几",
+           "亿", "万", "千", "/", ".", ",", ":", "-", "\n", " ", "　", "。", "，", "、", "；", "？",
+           "！", "(", "）", "和", "的", "在", "美国", "USD", "Fed", "a"]
+
+
+def _random_texts(count: int) -> list[str]:
+    """Short and long jumbles of units, hedges, numerals and punctuation (the same each run)."""
+    rnd = random.Random(20260120)
+    return ["".join(rnd.choice(_PIECES) if rnd.random() < 0.7 else str(rnd.randrange(10_000))
+                    for _ in range(rnd.choice((2, 3, 4, 30)))) for _ in range(count)]
+
+
+def _whole(folded: str, anchor: re.Pattern[str], stop: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [(0, len(folded))]
+
+
+def _plain(text: str, when: date | None) -> list:
+    """numeric_entities without its fast paths: each pattern over the whole text, AMOUNT_RE
+    without its first-character test, the bare 亿 pattern as first written."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dates, "stretches", _whole)
+        patch.setattr(amounts, "stretches", _whole)
+        patch.setattr(amounts, "AMOUNT_RE", re.compile(amounts._AMOUNT, re.VERBOSE))
+        patch.setattr(numbers, "_BARE_YI", _PLAIN_BARE_YI)
+        return numeric_entities(text, when)
+
+
+_PLAIN_BARE_YI = re.compile(r"(?<![0-9.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?P<mult>[十百千]?万?亿)"
+                            r"(?=[、，,。；;）)和与及或]|$)")
+
+
+# Mentions whose only clue to the fast path is easy to miss.
+EDGES = ["5000 美元", "5000\n美元", "US$ 500", "约 3 成", "2025 年", "二〇二五年", "2025财年",
+         "二〇二五财年", "去年底", "本月", "上个月", "下月初", "前十一个月", "第三季度", "第4季度",
+         "前三季度", "时间18日", "当地时间8日", "2025/11/14", "2025.11.14",
+         "2025-11-14 09:30", "11月14日至20日", "1,234.5吨", "120亿？", "其中120亿。", "5000亿美元，120亿",
+         "数百亿美元", "负3%", "-3%", "百分之二十到三十", "每吨4600美元", "4512.6美元/盎司"]
+
+
+def test_numbers_same_as_plain_scan() -> None:
+    texts = _sample_texts() + [case[0] for case in CASES] + EDGES + _random_texts(600)
+    for text in texts:
+        for when in (None, REF):
+            assert numeric_entities(text, when) == _plain(text, when), text
+
