@@ -39,10 +39,11 @@ class Analyses:
 
     def put_rows(self, batch: list[AnalysisRows]) -> None:
         """Replace the analyses of a batch of articles, in one transaction."""
+        ids = [(rows.article_id,) for rows in batch]
         with self.store.transaction() as conn:
+            for table in ("sentences", "entities", "scores", "analyses"):
+                conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", ids)
             for rows in batch:
-                for table in ("sentences", "entities", "scores", "analyses"):
-                    conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (rows.article_id,))
                 conn.execute("INSERT INTO analyses VALUES (?,?,?)", rows.analysis)
                 conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", rows.sentences)
                 conn.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows.entities)
@@ -100,17 +101,22 @@ class AnalysisRows(NamedTuple):
     scores: list[tuple]
 
 
+#: One encoder for every JSON column (json.dumps with options builds a new one per call).
+_json = json.JSONEncoder(ensure_ascii=False).encode
+_json_sorted = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def analysis_rows(analysis: Analysis) -> AnalysisRows:
     """The rows that store an analysis, JSON columns already encoded."""
     a = analysis.article_id
     return AnalysisRows(
         a,
-        (a, json.dumps(dict(analysis.stages), sort_keys=True), utcnow().isoformat()),
+        (a, _json_sorted(dict(analysis.stages)), utcnow().isoformat()),
         [(a, i, s.paragraph, s.start, s.end, s.text,
-          json.dumps([[t.text, t.pos] for t in tokens], ensure_ascii=False))
+          _json([[t.text, t.pos] for t in tokens]))
          for i, (s, tokens) in enumerate(zip(analysis.sentences, analysis.tokens))],
         [(a, i, e.start, e.end, e.text, e.type, e.id,
-          json.dumps(dict(e.value), ensure_ascii=False, sort_keys=True) if e.value else None)
+          _json_sorted(dict(e.value)) if e.value else None)
          for i, e in enumerate(analysis.entities)],
         list(_score_rows(a, analysis)))
 
@@ -119,7 +125,7 @@ def _score_rows(article_id: str, analysis: Analysis) -> Iterator[tuple]:
     """Article-level scores (sentence NULL), then each sentence's."""
     def row(kind: str, sentence: int | None, score: Score) -> tuple:
         return (article_id, kind, sentence, score.name, score.score,
-                json.dumps(list(score.evidence), ensure_ascii=False), json.dumps(list(score.sentences)))
+                _json(list(score.evidence)), _json(list(score.sentences)))
 
     for kind, article_scores, per_sentence in (("topic", analysis.topics, analysis.sentence_topics),
                                                ("frame", analysis.frames, analysis.sentence_frames)):

@@ -82,11 +82,11 @@ class Analyzer:
         pieces, owners = [], []
         for index, (found, words) in enumerate(zip(sentences, tokens)):
             for sentence, sentence_tokens in zip(found, words):
-                for piece in ner_pieces(sentence, sentence_tokens):
-                    pieces.append(piece[1:])
-                    owners.append((index, piece[0]))
+                for offset, piece in ner_pieces(sentence, sentence_tokens):
+                    pieces.append(piece)
+                    owners.append((index, offset))
         named: list[list[Entity]] = [[] for _ in sentences]
-        for (index, offset), (text, _), spans in zip(owners, pieces, self.ner.spans(pieces)):
+        for (index, offset), (text, _, _), spans in zip(owners, pieces, self.ner.spans(pieces)):
             named[index] += [Entity(text[a:b], kind, offset + a, offset + b) for kind, a, b in spans]
         return named
 
@@ -104,23 +104,24 @@ class Analyzer:
             sentence_frames=tuple(map(tuple, sentence_frames)), stages=self.stages())
 
 
-def ner_pieces(sentence: Sentence, tokens: tuple[Token, ...]):
-    """(start, text, word spans) pieces of a sentence for the NER model, at most MAX_CHUNK long.
+def ner_pieces(sentence: Sentence, tokens: tuple[Token, ...]) -> list:
+    """(start in the article, NER piece) of a sentence, pieces at most MAX_CHUNK long.
 
-    Offsets of the spans are relative to the piece; `start` is the piece's in the article.
-    A word crossing a piece's end is cut there (rare: only sentences over MAX_CHUNK chars).
+    A sentence that fits is one piece whose words are its tokens as they are. A longer one
+    (rare) is cut every MAX_CHUNK characters, a word crossing a cut cut with it.
     """
     from fincorpus.nlp.ner import MAX_CHUNK
 
     text, base = sentence.text, sentence.start
     if len(text) <= MAX_CHUNK:
-        return [(base, text, [(t.start - base, t.end - base, t.pos) for t in tokens])]
+        return [(base, (text, tokens, base))]
     pieces = []
-    for at in range(0, len(text), MAX_CHUNK):
-        end = min(at + MAX_CHUNK, len(text))
-        spans = [(max(t.start - base, at) - at, min(t.end - base, end) - at, t.pos)
-                 for t in tokens if t.end - base > at and t.start - base < end]
-        pieces.append((base + at, text[at:end], spans))
+    for at in range(base, base + len(text), MAX_CHUNK):
+        end = min(at + MAX_CHUNK, base + len(text))
+        words = [Token(text[max(t.start, at) - base:min(t.end, end) - base],
+                       max(t.start, at), min(t.end, end), t.pos)
+                 for t in tokens if t.end > at and t.start < end]
+        pieces.append((at, (text[at - base:end - base], words, at)))
     return pieces
 
 

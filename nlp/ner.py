@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.model import Entity
+from fincorpus.corpus.model import Entity, Token
 from fincorpus.nlp.ner_crf import Chain, fit_crf, viterbi_many
 from fincorpus.nlp.ner_features import FEATURES_VERSION, Features, Featurizer, Piece
 from sklearn.base import BaseEstimator
@@ -82,16 +82,17 @@ class NerTagger(BaseEstimator):
         """The featurizer for this tagger's hash size, built once per process."""
         return _featurizer(self.hash_bits)
 
-    def words(self, text: str) -> list[tuple[int, int, str | None]]:
-        """The segmenter's word spans (start, end, POS) in `text`."""
-        return [(t.start, t.end, t.pos) for t in self.segmenter().tokens(text)]
+    def words(self, text: str) -> list[Token]:
+        """The segmenter's words of `text`, with their POS."""
+        return self.segmenter().tokens(text)
 
     def features(self, pieces: Sequence[Piece]) -> Features:
         """Feature slots of every character of the pieces (each piece a sentence on its own)."""
         return self.featurizer()(pieces)
 
     def _pieces(self, sentences: Sequence[str]) -> list[Piece]:
-        return [(s, self.words(s)) for s in sentences]
+        words = self.segmenter().tokens_many(sentences)
+        return [(s, w, 0) for s, w in zip(sentences, words)]
 
     # learning --------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class NerTagger(BaseEstimator):
     def spans(self, pieces: Sequence[Piece]) -> list[list[Span]]:
         """The (type, start, end) spans of each piece, offsets into the piece."""
         labels = self.labels(pieces)
-        bounds = np.cumsum([0] + [len(text) for text, _ in pieces])
+        bounds = np.cumsum([0] + [len(text) for text, _, _ in pieces])
         kinds = [str(c)[2:] for c in self.classes_]
         begins = np.array([str(c).startswith("B-") for c in self.classes_])
         inside = np.array([str(c).startswith("I-") for c in self.classes_])[labels]
@@ -173,7 +174,7 @@ class NerTagger(BaseEstimator):
     def entities(self, text: str) -> list[Entity]:
         """PER/LOC/ORG mentions in a text of any length, offsets into it (ids left None)."""
         where = chunks(text)
-        pieces = [(text[s:e], self.words(text[s:e])) for s, e in where]
+        pieces = self._pieces([text[s:e] for s, e in where])
         return [Entity(text[s + a:s + b], kind, s + a, s + b)
                 for (s, _), spans in zip(where, self.spans(pieces)) for kind, a, b in spans]
 

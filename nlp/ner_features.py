@@ -41,8 +41,10 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 #: Dictionary POS tags that say "this string can be a name", folded to four.
 NAME_TAGS = {"nr": 1, "nrt": 1, "nrfg": 1, "ns": 2, "nt": 3, "nz": 4}
 MAX_NAME = 6
-#: A sentence and its word spans (start, end, POS), offsets into the sentence.
-Piece = tuple[str, Sequence[tuple[int, int, "str | None"]]]
+#: A sentence, its words as (word, start, end, POS) tuples (such as `Token`s), and the
+#: offset of the sentence that the words' offsets count from (0, or the sentence's start
+#: in its article: then an article's tokens serve as they are).
+Piece = tuple[str, Sequence[tuple[str, int, int, "str | None"]], int]
 
 #: Padding code points at the edges of each sentence (beyond Unicode, so never text).
 _BEFORE2, _BEFORE1, _AFTER1, _AFTER2 = 0x110001, 0x110002, 0x110003, 0x110004
@@ -133,11 +135,11 @@ class Featurizer:
     def __call__(self, pieces: Sequence[Piece]) -> Features:
         """Features of each character of the pieces, in order, each piece a sentence on its own.
 
-        Every piece comes with its word spans (start, end, POS) relative to it; what no span
-        covers (spaces) becomes a word of POS "x", and spans are cut at the piece's ends.
+        Every piece comes with its words (see `Piece`); what no word covers (spaces) becomes
+        a word of POS "x", and words are cut at the piece's ends.
         """
-        text = "".join(t for t, _ in pieces)
-        lengths = np.array([len(t) for t, _ in pieces], dtype=np.int64)
+        text = "".join(t for t, _, _ in pieces)
+        lengths = np.array([len(t) for t, _, _ in pieces], dtype=np.int64)
         bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         cp = codes(fold(text))
         padded, at = _padded(cp, lengths)
@@ -166,11 +168,11 @@ class Featurizer:
     def _words(self, pieces: Sequence[Piece], bounds: np.ndarray):
         """Word starts, ends and POS keys covering every character, from the pieces' spans."""
         starts, ends, tags = [], [], []
-        for (_, spans), base in zip(pieces, bounds.tolist()):
-            if spans:
-                begin, end, tag = zip(*spans)
-                starts.append(np.array(begin, dtype=np.int64) + base)
-                ends.append(np.array(end, dtype=np.int64) + base)
+        for (_, words, origin), at in zip(pieces, bounds.tolist()):
+            if words:
+                _, begin, end, tag = zip(*words)
+                starts.append(np.array(begin, dtype=np.int64) + (at - origin))
+                ends.append(np.array(end, dtype=np.int64) + (at - origin))
                 tags += tag
         starts = np.concatenate(starts) if starts else np.zeros(0, np.int64)
         ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)

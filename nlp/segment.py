@@ -159,7 +159,11 @@ class Segmenter:
             tokenizer.initialize()
         for entry in entries:
             tokenizer.add_word(entry.word, entry.freq)
-        return _Loaded(tokenizer, digit_words([e.word for e in entries]), entries, base)
+        dag = None
+        if not self.hmm:
+            from fincorpus.nlp.dag_cut import DagCutter
+            dag = DagCutter(tokenizer)  # a snapshot: built after every word is added
+        return _Loaded(tokenizer, digit_words([e.word for e in entries]), entries, base, dag=dag)
 
     def spans(self, text: str) -> list[Span]:
         """(start, end, pos) of each word in `text`; pos is set for protected numbers only."""
@@ -200,10 +204,7 @@ class Segmenter:
         arrays, word for word the same, several times faster); small batches and HMM mode
         go through jieba itself.
         """
-        if not self.hmm and sum(map(len, texts)) >= DAG_MIN_CHARS:
-            if state.dag is None:
-                from fincorpus.nlp.dag_cut import DagCutter
-                state.dag = DagCutter(state.tokenizer)
+        if state.dag is not None and sum(map(len, texts)) >= DAG_MIN_CHARS:
             return state.dag.cut_many(texts)
         found = []
         for text in texts:
@@ -225,12 +226,12 @@ class Segmenter:
                 found.append(step)
                 continue
             start, gap = step
-            at = start
-            for end in ends[gap]:
-                # jieba's whitespace words are whitespace through and through.
-                if keep_space or not folded[at].isspace():
-                    found.append((at, start + end, None))
-                at = start + end
+            bounds = [start, *(start + end for end in ends[gap])]
+            pairs = zip(bounds, bounds[1:])
+            if keep_space:
+                found += [(a, b, None) for a, b in pairs]
+            else:  # jieba's whitespace words are whitespace through and through
+                found += [(a, b, None) for a, b in pairs if not folded[a].isspace()]
         if not keep_space:
             return folded, found
         # Only invisible characters dropped: they still are characters of the text.

@@ -112,7 +112,7 @@ def test_ner_batched_viterbi_equals_brute_force_per_sentence() -> None:
 def test_ner_features_of_a_sentence_do_not_depend_on_its_batch(tiny: NerTagger) -> None:
     """Each sentence is its own sequence: batching (as analyze does) changes nothing."""
     texts = ["张小明在北京。", "ＡＢＣ 公司 的 3.5%", "华远公司和李大伟", "好"]
-    pieces = [(t, tiny.words(t)) for t in texts]
+    pieces = [(t, tiny.words(t), 0) for t in texts]
     batch = tiny.features(pieces)
     alone = [tiny.features([piece]) for piece in pieces]
     assert np.array_equal(batch.fixed, np.vstack([f.fixed for f in alone]))
@@ -125,8 +125,8 @@ def test_ner_features_of_a_sentence_do_not_depend_on_its_batch(tiny: NerTagger) 
 
 def test_ner_features_accept_gaps_and_words_past_the_end() -> None:
     featurizer = Featurizer({"北京": "ns"}, bits=10)
-    spans_given = [(0, 2, "ns"), (3, 5, "n"), (5, 9, "x")]  # a gap at 2, a word past the end
-    features = featurizer([("北京 天气", spans_given)])
+    words = [("北京", 10, 12, "ns"), ("天气", 13, 15, "n"), ("", 15, 19, "x")]  # a gap, an overrun
+    features = featurizer([("北京 天气", words, 10)])
     assert features.fixed.shape[0] == 5 and features.fixed.max() < 2 ** 10
     assert set(features.extra_rows.tolist()) == {0, 1}  # 北京 is a dictionary name
 
@@ -199,3 +199,18 @@ def test_ner_shipped_model_on_a_cluener_dev_slice(shared: Path) -> None:
     predicted = [from_tags(e.text, tags) for e, tags in zip(gold, tagger.predict(
         [e.text for e in gold]))]
     assert score(gold, predicted)["ALL"].f1 >= 0.60
+
+
+def test_long_sentences_reach_the_model_in_pieces_words_and_all(tiny: NerTagger) -> None:
+    from fincorpus.corpus.model import Sentence
+    from fincorpus.nlp.analyze import ner_pieces
+
+    text = "张小明在北京见了李大伟" * 70  # one 770-character sentence
+    sentence = Sentence(text, 5, 5 + len(text), 0)
+    pieces = ner_pieces(sentence, tuple(tiny.segmenter().tokens(text, 5)))
+    assert "".join(piece[0] for _, piece in pieces) == text and len(pieces) == 3
+    for offset, (piece_text, words, base) in pieces:
+        assert offset == base and len(piece_text) <= 300
+        assert "".join(w.text for w in words) == piece_text  # words cut at the piece's edges
+        assert all(text[w.start - 5:w.end - 5] == w.text for w in words)
+    assert [len(found) for found in tiny.spans([piece for _, piece in pieces])] != [0, 0, 0]
