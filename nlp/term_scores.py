@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from fincorpus.corpus.model import Provenance, Score, Sentence
 from fincorpus.nlp.terms import Term, TermMatcher, fold
@@ -45,19 +45,6 @@ class Hit:
     end: int
 
 
-@dataclass(slots=True)
-class _Tally:
-    total: float = 0.0
-    terms: dict[str, float] = field(default_factory=dict)
-    sentences: list[int] = field(default_factory=list)
-
-    def add(self, hit: Hit, sentence: int) -> None:
-        self.total += hit.weight
-        self.terms[hit.term] = self.terms.get(hit.term, 0.0) + hit.weight
-        if not self.sentences or self.sentences[-1] != sentence:
-            self.sentences.append(sentence)
-
-
 def lexicon_digest(categories: Mapping[str, Sequence[Term]]) -> str:
     """A short hash of names, terms and weights: which lexicon a stored score came from."""
     data = {name: [[t.text, t.weight] for t in terms] for name, terms in categories.items()}
@@ -67,7 +54,8 @@ def lexicon_digest(categories: Mapping[str, Sequence[Term]]) -> str:
 
 def char_count(text: str) -> int:
     """The number of non-space characters: the length that scores are normalised by."""
-    return sum(1 for ch in text if not ch.isspace())
+    # str.split() cuts at exactly the characters for which str.isspace() is true.
+    return sum(map(len, text.split()))
 
 
 class CategoryScorer:
@@ -80,23 +68,21 @@ class CategoryScorer:
         for name, terms in categories.items():
             for term in terms:
                 self._entries.setdefault(fold(term.text), []).append((name, term.text, term.weight))
+        # The same without blockers, weights as floats (0.0 + weight, as summing gives).
+        self._counted = {key: tuple((name, term, 0.0 + weight)
+                                    for name, term, weight in entries if weight > 0)
+                         for key, entries in self._entries.items()}
         self._matcher = TermMatcher(self._entries)
 
     def hits(self, text: str) -> list[Hit]:
         """Every indicator hit in the text, with spans into it (for highlighting)."""
-        found = []
-        for match in self._matcher.find(text):
-            for name, term, weight in self._entries[match.key]:
-                if weight > 0:
-                    found.append(Hit(name, term, weight, match.start, match.end))
-        return found
+        return [Hit(name, term, weight, match.start, match.end)
+                for match in self._matcher.find(text)
+                for name, term, weight in self._entries[match.key] if weight > 0]
 
     def score_sentence(self, text: str) -> list[Score]:
         """The categories a sentence shows, scored as weighted hits per 100 characters."""
-        tallies: dict[str, _Tally] = {}
-        for hit in self.hits(text):
-            tallies.setdefault(hit.name, _Tally()).add(hit, 0)
-        return _scores(tallies, char_count(text), with_sentences=False)
+        return self.score_sentences([text])[1][0]
 
     def score_article(self, sentences: Iterable[str | Sentence]) -> list[Score]:
         """The categories of a whole article, with the indexes of the sentences behind each."""
@@ -104,28 +90,56 @@ class CategoryScorer:
 
     def score_sentences(self, sentences: Iterable[str | Sentence]) -> tuple[list[Score], list[list[Score]]]:
         """The article's scores and each sentence's, from one scan of every sentence."""
-        article: dict[str, _Tally] = {}
-        per_sentence, chars = [], 0
-        for index, sentence in enumerate(sentences):
-            text = sentence if isinstance(sentence, str) else sentence.text
-            own: dict[str, _Tally] = {}
-            for hit in self.hits(text):
-                article.setdefault(hit.name, _Tally()).add(hit, index)
-                own.setdefault(hit.name, _Tally()).add(hit, 0)
-            per_sentence.append(_scores(own, char_count(text), with_sentences=False))
-            chars += char_count(text)
-        return _scores(article, chars, with_sentences=True), per_sentence
+        texts = [s if isinstance(s, str) else s.text for s in sentences]
+        counted = self._counted
+        # Category -> [sum of weights, {term: sum of its weights}, sentence indexes]. Every
+        # hit is added on its own, in text order, so the sums are the same to the last bit.
+        article: dict[str, list] = {}
+        per_sentence: list[list[Score]] = []
+        for index, keys in enumerate(self._matcher.find_keys_each(texts)):
+            own: dict[str, list] = {}
+            for key in keys:
+                for name, term, weight in counted[key]:
+                    tally = own.get(name)
+                    if tally is None:
+                        own[name] = [weight, {term: weight}, ()]
+                    else:
+                        tally[0] += weight
+                        terms = tally[1]
+                        terms[term] = terms.get(term, 0.0) + weight
+                    tally = article.get(name)
+                    if tally is None:
+                        article[name] = [weight, {term: weight}, [index]]
+                    else:
+                        tally[0] += weight
+                        terms = tally[1]
+                        terms[term] = terms.get(term, 0.0) + weight
+                        if tally[2][-1] != index:
+                            tally[2].append(index)
+            per_sentence.append(_scores(own, char_count(texts[index])) if own else [])
+        # "\n" is a space: it keeps the texts apart and counts for none of them.
+        chars = char_count("\n".join(texts)) if article else 0
+        return _scores(article, chars), per_sentence
 
 
-def _scores(tallies: dict[str, _Tally], chars: int, with_sentences: bool) -> list[Score]:
+def _scores(tallies: dict[str, list], chars: int) -> list[Score]:
     scale = PER_CHARS / max(chars, MIN_CHARS)
-    scores = []
-    for name, tally in tallies.items():
-        # sorted() is stable, so equal counts stay in order of first appearance.
-        evidence = sorted(tally.terms, key=lambda term: -tally.terms[term])
-        where = tuple(tally.sentences) if with_sentences else ()
-        scores.append(Score(name, round(tally.total * scale, 4), tuple(evidence), where))
-    return sorted(scores, key=lambda score: (-score.score, score.name))
+    scores = [Score(name, round(total * scale, 4), _evidence(terms), tuple(where))
+              for name, (total, terms, where) in tallies.items()]
+    if len(scores) > 1:
+        scores.sort(key=_rank)
+    return scores
+
+
+def _evidence(terms: dict[str, float]) -> tuple[str, ...]:
+    """The terms, most weight first; sorted() is stable, so ties stay in order of appearance."""
+    if len(terms) == 1:
+        return tuple(terms)
+    return tuple(sorted(terms, key=terms.__getitem__, reverse=True))
+
+
+def _rank(score: Score) -> tuple[float, str]:
+    return -score.score, score.name
 
 
 class LexiconScorer:
