@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from contextlib import nullcontext
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -151,63 +153,78 @@ class AnalyzeReport:
 def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_dicts: tuple[str, ...] = (),
                      batch_size: int = 32, progress: Callable[[int], None] | None = None,
                      pool: Executor | None = None) -> AnalyzeReport:
-    """Run the nlp stages over articles not analysed yet (all with `redo`); one writer stores them.
+    """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
 
-    Articles go in batches (the NER model tags a whole batch at once). With `workers` > 1,
-    batches go to a process pool whose workers load dictionaries and models once each
-    (`pool`: one the caller started and keeps, e.g. already warmed up); their rows come back
-    here and each batch is written in one transaction. An article that fails is reported
-    with its reason and never stops the others.
+    Articles go in batches of ids (the NER model tags a whole batch at once). Whoever
+    analyses a batch reads its articles and writes its results, in one transaction per
+    batch: this process with one worker, else each process of a pool (`pool`: one the
+    caller started and keeps, e.g. warmed up), so that this process only hands out ids and
+    two workers run twice as fast as one. SQLite lets one writer in at a time; a batch's
+    write takes milliseconds, and the others wait for it (busy timeout). A killed run keeps
+    every batch written so far; the next run does the rest. An article that fails is
+    reported with its reason and never stops the others.
     """
     if workers < 1:
         raise BadInput(f"--workers must be 1 or more, got {workers}")
-    started, tables = time.perf_counter(), Analyses(store)
-    ids = tables.pending(redo)
+    started = time.perf_counter()
+    ids = Analyses(store).pending(redo)
     batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
-    articles = ([store.get_article(i).article for i in batch] for batch in batches)
     done, failures = 0, []
-    for batch, results in zip(batches, _run_batches(articles, workers, user_dicts, pool)):
-        if isinstance(results, BaseException):
-            results = [f"analysis failed: {type(results).__name__}: {results}"] * len(batch)
-        failures += [(i, r) for i, r in zip(batch, results) if isinstance(r, str)]
-        rows = [r for r in results if not isinstance(r, str)]
-        tables.put_rows(rows)
-        done += len(rows)
+    for batch, outcome in zip(batches, _run_batches(store, batches, workers, user_dicts, pool)):
+        if isinstance(outcome, BaseException):
+            outcome = (0, [(i, f"analysis failed: {type(outcome).__name__}: {outcome}")
+                           for i in batch])
+        done += outcome[0]
+        failures += outcome[1]
         if progress:
             progress(len(batch))
     return AnalyzeReport(done, tuple(failures), time.perf_counter() - started)
 
 
-def _run_batches(batches: Iterable[list], workers: int, user_dicts: tuple[str, ...],
+def _run_batches(store: Store, batches: list[list[str]], workers: int, user_dicts: tuple[str, ...],
                  pool: Executor | None = None) -> Iterator:
-    """Each batch's analyses in order (or the exception it raised), inline or in a pool."""
-    if pool is not None:
-        yield from _pooled(batches, pool, workers, user_dicts)
-    elif workers == 1:
+    """Each batch's outcome in order (or the exception it raised), inline or in a pool."""
+    if pool is None and workers == 1:
         for batch in batches:
             try:
-                yield analysis_rows_of(batch, user_dicts)
-            except Exception as error:  # noqa: BLE001 (one bad article must not stop the rest)
+                yield analyze_stored(store, batch, user_dicts)
+            except Exception as error:  # noqa: BLE001 (one bad batch must not stop the rest)
                 yield error
-    else:
-        with process_pool(workers) as own:
-            yield from _pooled(batches, own, workers, user_dicts)
-
-
-def _pooled(batches: Iterable[list], pool: Executor, workers: int,
-            user_dicts: tuple[str, ...]) -> Iterator:
-    """Batches through a pool, a few ahead of the writer so that memory stays bounded."""
-    window: deque[Future] = deque()
-    for batch in batches:
-        window.append(pool.submit(analysis_rows_of, batch, user_dicts))
-        if len(window) > 2 * workers:
+        return
+    with nullcontext(pool) if pool is not None else process_pool(workers) as running:
+        window: deque[Future] = deque()  # a few batches ahead: memory stays bounded
+        for batch in batches:
+            window.append(running.submit(analyze_stored, str(store.path), batch, user_dicts))
+            if len(window) > 2 * workers:
+                yield _result(window.popleft())
+        while window:
             yield _result(window.popleft())
-    while window:
-        yield _result(window.popleft())
+
+
+def analyze_stored(where: Store | str, ids: list[str],
+                   user_dicts: tuple[str, ...] = ()) -> tuple[int, list[tuple[str, str]]]:
+    """Read, analyse and store one batch of articles: what each worker runs.
+
+    `where` is the store, or in a pool worker its path (the worker opens it once).
+    Returns how many were stored and, for those that failed, why.
+    """
+    store = where if isinstance(where, Store) else _worker_store(where)
+    articles = [stored.article for stored in map(store.get_article, ids) if stored]
+    outcomes = analysis_rows_of(articles, user_dicts)
+    rows = [o for o in outcomes if not isinstance(o, str)]
+    Analyses(store).put_rows(rows)
+    failed = [(a.id, o) for a, o in zip(articles, outcomes) if isinstance(o, str)]
+    return len(rows), failed
+
+
+@lru_cache(maxsize=2)
+def _worker_store(path: str) -> Store:
+    """This worker's own connection to the store, opened on its first batch."""
+    return Store(path)
 
 
 def analysis_rows_of(articles: list, user_dicts: tuple[str, ...] = ()) -> list[AnalysisRows | str]:
-    """A batch's table rows, or for an article that fails, why: what a pool worker runs.
+    """A batch's table rows, or for an article that fails, why.
 
     The batch is analysed as one; if that fails, each article alone, to find the bad one.
     """
@@ -226,7 +243,7 @@ def _rows_or_reason(article, user_dicts: tuple[str, ...]) -> AnalysisRows | str:
         return f"analysis failed: {type(error).__name__}: {error}"
 
 
-def _result(future: Future) -> list | BaseException:
+def _result(future: Future) -> tuple | BaseException:
     try:
         return future.result()
     except Exception as error:  # noqa: BLE001 (one bad batch must not stop the rest)

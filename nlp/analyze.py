@@ -7,6 +7,7 @@ can run it over batches and hand the results to one writer.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
@@ -57,6 +58,14 @@ class Analyzer:
         if self.ner is not None:
             versions["ner"] = _version_of(self.ner)
         return versions
+
+    def load(self) -> Analyzer:
+        """Build every stage now (each is otherwise built on first use); returns self."""
+        self.segmenter.pos_table()  # loads the tokenizer too
+        if self.ner is not None:
+            self.ner.featurizer()
+        _ = (self.tagger.gazetteer, self.topics, self.frames, self.stage_versions)  # built now
+        return self
 
     def stages(self) -> dict[str, str]:
         """Each stage's name and version, stored with its output."""
@@ -127,8 +136,15 @@ def ner_pieces(sentence: Sentence, tokens: tuple[Token, ...]) -> list:
 
 @lru_cache(maxsize=4)
 def shared_analyzer(user_dicts: tuple[str, ...] = ()) -> Analyzer:
-    """One Analyzer per process and configuration (built on first use, never at import)."""
-    return Analyzer(user_dicts)
+    """One Analyzer per process and configuration, loaded on first use (never at import).
+
+    Its dictionaries and models live as long as the process, so they are moved out of the
+    garbage collector's sight (`gc.freeze`): otherwise every full collection walks their
+    hundreds of thousands of objects again, which costs analysis about a sixth of its time.
+    """
+    analyzer = Analyzer(user_dicts).load()
+    gc.freeze()
+    return analyzer
 
 
 def analyze_batch(articles: list[Article], user_dicts: tuple[str, ...] = ()) -> list[Analysis]:
