@@ -7,6 +7,7 @@ output of two stage versions for one article.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Iterator, NamedTuple
 
 from fincorpus.corpus.errors import BadInput
@@ -106,6 +107,11 @@ _json = json.JSONEncoder(ensure_ascii=False).encode
 _json_sorted = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
+def _strings_json(items: tuple[str, ...]) -> str:
+    """A JSON list of strings, byte for byte as _json writes it, without its per-call cost."""
+    return "[" + ", ".join(map(encode_basestring, items)) + "]"
+
+
 def analysis_rows(analysis: Analysis) -> AnalysisRows:
     """The rows that store an analysis, JSON columns already encoded."""
     a = analysis.article_id
@@ -125,7 +131,7 @@ def _score_rows(article_id: str, analysis: Analysis) -> Iterator[tuple]:
     """Article-level scores (sentence NULL), then each sentence's."""
     def row(kind: str, sentence: int | None, score: Score) -> tuple:
         return (article_id, kind, sentence, score.name, score.score,
-                _json(list(score.evidence)), _json(list(score.sentences)))
+                _strings_json(score.evidence), _json(list(score.sentences)) if score.sentences else "[]")
 
     for kind, article_scores, per_sentence in (("topic", analysis.topics, analysis.sentence_topics),
                                                ("frame", analysis.frames, analysis.sentence_frames)):

@@ -156,6 +156,10 @@ def sentences_of(article: Article) -> tuple[Sentence, ...]:
     """Sentences of every paragraph, with offsets into the article text and paragraph indexes."""
     from fincorpus.nlp.text import split_sentences
 
+    text = article.text
+    if text.count("\n") == len(article.paragraphs) - 1:
+        # No newline inside a paragraph: line numbers are paragraph indexes already.
+        return tuple(split_sentences(text))
     found, offset = [], 0
     for index, paragraph in enumerate(article.paragraphs):
         found += [replace(s, start=s.start + offset, end=s.end + offset, paragraph=index)

@@ -125,3 +125,23 @@ def test_one_failing_article_is_reported_and_the_rest_stored(store, tmp_path, mo
     assert report.analyzed == len(PAGES) - 1 and sum(seen) == len(PAGES)
     assert report.failures == ((bad, "analysis failed: ValueError: no good"),)
     assert bad in Analyses(store).pending()
+
+
+def test_json_columns_are_written_as_json_dumps_writes_them():
+    from fincorpus.corpus.analyses import _strings_json
+
+    for items in [(), ("美债",), ('引号"', "反斜杠\\", "换行\n", "tab\t", "\u2028", "😀")]:
+        assert _strings_json(items) == json.dumps(list(items), ensure_ascii=False)
+
+
+def test_sentences_of_paragraphs_with_and_without_inner_newlines():
+    from fincorpus.corpus.model import Article, Provenance
+    from fincorpus.nlp.analyze import sentences_of
+
+    plain = Article("t", ("第一句。第二句！", "第三句"), Provenance("x", "1"))
+    inner = Article("t", ("第一句。\n第二句！", "第三句"), Provenance("x", "1"))
+    for article in (plain, inner):
+        found = sentences_of(article)
+        assert [s.text for s in found] == ["第一句。", "第二句！", "第三句"]
+        assert [s.paragraph for s in found] == [0, 0, 1]
+        assert all(article.text[s.start:s.end] == s.text for s in found)
