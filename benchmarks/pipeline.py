@@ -102,13 +102,16 @@ def warm(articles: list[Article]) -> int:
     return os.getpid()
 
 
+BATCH = {"size": 64}
+
+
 def timed_analyze(source: Path, copy: Path, workers: int, pool=None) -> float:
     """Seconds for analyze_articles over a fresh copy of the store (all articles analysed)."""
     shutil.copy(source, copy)
     with Store(copy) as store:
         expected = len(Analyses(store).pending())
         began = time.perf_counter()
-        report = analyze_articles(store, workers=workers, pool=pool)
+        report = analyze_articles(store, workers=workers, pool=pool, batch_size=BATCH["size"])
         seconds = time.perf_counter() - began
     if report.analyzed != expected:
         reasons = sorted({reason for _, reason in report.failures})
@@ -142,6 +145,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--floor", action="append", default=[], metavar="NAME=VALUE",
                         help="ratio=MAX (analyze 1 worker / jieba) or scaling=MIN (1 / 2 workers)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each; the best counts")
+    parser.add_argument("--batch-size", type=int, default=64, help="articles per batch")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     try:
@@ -155,6 +159,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    BATCH["size"] = args.batch_size
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "corpus.db"

@@ -151,7 +151,7 @@ class AnalyzeReport:
 
 
 def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_dicts: tuple[str, ...] = (),
-                     batch_size: int = 32, progress: Callable[[int], None] | None = None,
+                     batch_size: int = 64, progress: Callable[[int], None] | None = None,
                      pool: Executor | None = None) -> AnalyzeReport:
     """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
 
