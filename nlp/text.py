@@ -55,9 +55,15 @@ class Normalized:
         return first, last
 
 
+_WIDE = re.compile("[" + "".join(map(chr, sorted(_WIDTH))) + "]")
+
+
 def fold_width(text: str) -> str:
-    """Full-width ASCII and the ideographic space to their half-width forms, one for one."""
-    return text.translate(_WIDTH)
+    """Full-width ASCII and the ideographic space to their half-width forms, one for one.
+
+    Most text has none of them, and a search costs far less than `translate` on CJK text.
+    """
+    return text.translate(_WIDTH) if _WIDE.search(text) else text
 
 
 def normalize(text: str) -> Normalized:
