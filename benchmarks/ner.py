@@ -35,6 +35,7 @@ from fincorpus.nlp.ner_data import (
     read_cluener,
     score,
 )
+from floors import parse_floors
 
 JIEBA_TYPES = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
 SETS = {"msra": "msra_test_bio.txt", "cluener": "cluener_dev.json"}
@@ -130,12 +131,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="minimum micro F1 in %% for fincorpus on msra or cluener")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    try:
-        args.floors = {k: float(v) for k, v in (f.split("=", 1) for f in args.floor)}
-    except ValueError:
-        parser.error(f"--floor takes SET=F1, e.g. msra=80; got {args.floor}")
-    if set(args.floors) - set(SETS):
-        parser.error(f"--floor sets are {', '.join(SETS)}; got {', '.join(args.floors)}")
+    args.floors = parse_floors(parser, args.floor, tuple(SETS), "cluener=70")
     return args
 
 

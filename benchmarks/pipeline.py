@@ -40,6 +40,7 @@ from fincorpus.corpus.store import Store
 from fincorpus.corpus.workers import process_pool
 from fincorpus.nlp.analyze import analyze_batch
 from fincorpus.scrapers.extract import extract_page
+from floors import parse_floors
 
 
 def sample_articles() -> list[tuple[Article, bytes]]:
@@ -148,12 +149,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=64, help="articles per batch")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    try:
-        args.floors = {k: float(v) for k, v in (f.split("=", 1) for f in args.floor)}
-    except ValueError:
-        parser.error(f"--floor takes NAME=VALUE, e.g. ratio=1.5; got {args.floor}")
-    if set(args.floors) - {"ratio", "scaling"}:
-        parser.error(f"--floor names are ratio and scaling; got {', '.join(args.floors)}")
+    args.floors = parse_floors(parser, args.floor, ("ratio", "scaling"), "scaling=1.8")
     return args
 
 
