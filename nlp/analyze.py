@@ -1,8 +1,9 @@
 """All nlp stages over one article: sentences, words, entities, topics and frames.
 
 An `Analyzer` builds each stage on first use and keeps it (dictionaries and models load
-once per process); `analyze` is then a pure function of the article, so a process pool
-can run it over batches and hand the results to one writer.
+once per process); `analyze_batch` is then a pure function of the articles, so each
+process of a pool can run it over its own batches. A batch goes through each stage at
+once: segmentation and the NER model are far cheaper per article on many articles.
 """
 
 from __future__ import annotations
