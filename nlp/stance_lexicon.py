@@ -1,0 +1,370 @@
+"""The lexicon stance baseline: FAVOR / AGAINST / NONE toward a target, from cue words alone.
+
+No training. One scan of a text finds every cue (`stance_cues.CueLexicon`); each
+evaluative word then becomes evidence for or against the target:
+
+- **scope**: a word counts most in a clause (split at ，；。！？：) that names the target,
+  less the farther it is from the mention (1 / (1 + gap / 12)); half as much when a
+  mention of another actor stands between them. A clause without a mention inherits the
+  topic of the sentence's last clause that has one (0.6 when that is the target, 0.15
+  when another actor); a clause naming only other actors counts 0.15; a sentence without
+  mentions 0.3. A text that never names the target is scored as a whole (0.8 per word).
+- **negation** (不, 没有, 并非, 缺乏 …) up to 2 characters before (4 for two-character
+  negators) in the clause flips the word; an even number cancels out.
+- **intensifiers** (非常 1.5, 严重 1.5, 略 0.7 …) up to 3 characters before scale it.
+- **contrast** (但, 却, 然而, 不过 …): words after it in its sentence count 1.5 times,
+  words before it 0.5 times.
+- **rhetorical questions**: in a sentence ending in ？ (or 吗/呢) a marker such as 难道 or
+  岂 flips the words after it (难道美债还安全吗); a reproach (怎么能, 凭什么) flips positive
+  words only (怎么能相信美国), and any other question makes negative words count 1.3 times
+  (凭什么霸凌别国？ condemns the more).
+- **role**: an `act` word (制裁, 霸凌, 收割) condemns its agent: an actor target named before
+  it (美国制裁…, or the clause's inherited topic) gets its weight, an actor target that is
+  its patient (制裁中国, 中国遭到制裁: named after it, or with 被/遭 between) gets nothing.
+  An `obj` word (减持, 增持) evaluates the asset acted on: it counts for term targets
+  (美债, 黄金) and never for actors (中国减持美债 says nothing for or against 中国).
+- **probabilities**: a softmax over (AGAINST, FAVOR, NONE) with logits (A, F, 1): A and F
+  are the summed evidence against and for, 0.5 the NONE prior, so a text without evidence
+  gives NONE 0.45 (0.27 for each side), and one clear genre word (weight 2) about 0.74
+  for its side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fincorpus.nlp.stance_article import ArticleStance, aggregate
+from fincorpus.nlp.stance_cues import Cue, CueLexicon, Layout, Modifiers
+from fincorpus.nlp.stance_targets import LABELS, Target, Targets, default_targets
+
+__all__ = ["FEATURES", "LABELS", "ArticleStance", "Evidence", "LexiconStance", "aggregate"]
+
+#: The NONE logit: the evidence one side needs to beat "no stance" (a stance must exceed
+#: it; a tie is NONE). Checked on the NLPCC 2016 *training* file only: 1.0 called 61 % of
+#: its tweets NONE (the true share is 20 %), 0.5 calls 32 %, 0 never says NONE; 0.5 keeps
+#: plain factual sentences of commentary NONE while one genre word decides.
+NONE_PRIOR = 0.5
+#: Scale of the evidence in the logits.
+ALPHA = 1.0
+NO_MENTION, TOPIC, SENTENCE_WIDE, FAR, OTHER = 0.8, 0.6, 0.5, 0.3, 0.15
+CONTRAST_AFTER, CONTRAST_BEFORE, QUESTION_NEG = 1.5, 0.5, 1.3
+GAP_SCALE = 12.0
+
+#: Just before a mention, marks it as the recipient of what follows (对华加征关税).
+_RECIPIENT = re.compile(r"(?:对|向|给|朝|冲着|针对)$")
+
+FEATURES = (
+    "favor", "against", "favor_near", "against_near", "favor_text", "against_text",
+    "genre_favor", "genre_against", "ntusd_favor", "ntusd_against", "act_agent",
+    "act_patient", "n_negated", "n_intensified", "n_contrast", "n_rhetorical",
+    "n_question", "n_exclaim", "mentioned", "n_mentions", "p_against", "p_favor", "p_none",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One evaluative word and what it says about the target.
+
+    `polarity` is the final direction (+1 FAVOR, -1 AGAINST) after negation and
+    rhetorical flips; `weight` the evidence it adds (0 when its role gives it none);
+    `role`: near, agent, patient, object, topic, sentence, far, other or text.
+    """
+
+    word: str
+    start: int
+    end: int
+    polarity: int
+    weight: float
+    base: float
+    source: str
+    negated: bool = False
+    intensity: float = 1.0
+    contrast: str = ""
+    rhetorical: bool = False
+    role: str = "text"
+
+
+class _Mentions:
+    """The target's mentions in one text (span, factor), other actors' spans, the target's
+    mentions inside act words (反华, 去中国化: the act's patient, no anchor for other words),
+    and the starts of mentions marked as recipients (对华, 向美方: no subject)."""
+
+    def __init__(self, own: list[tuple[int, int, float]], others: list[tuple[int, int]],
+                 embedded: list[tuple[int, int]], text: str) -> None:
+        self.own, self.others, self.embedded = own, others, embedded
+        self.named = bool(own or embedded)
+        self.recipients = {a for a, *_ in [*own, *others] if _RECIPIENT.search(text, 0, a)}
+
+
+class LexiconStance:
+    """Rule-based stance toward a target: no training, the same answer every run."""
+
+    name = "fincorpus-stance-lexicon"
+    version = "1"
+    classes_ = np.array(LABELS)
+
+    def __init__(self, lexicons: Sequence[str | Path] = (), targets: Targets | None = None) -> None:
+        self.lexicons = tuple(str(p) for p in lexicons)
+        self.targets = targets
+        self._lock = threading.Lock()
+        self._cues: CueLexicon | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"lexicons": self.lexicons, "targets": self.targets}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state)
+
+    def __repr__(self) -> str:
+        return f"LexiconStance(lexicons={self.lexicons!r})"
+
+    @property
+    def cues(self) -> CueLexicon:
+        """The cue lexicon, built on first use (user files checked then)."""
+        if self._cues is None:
+            with self._lock:
+                if self._cues is None:
+                    self._cues = _bundled_cues(self.lexicons)
+        return self._cues
+
+    def _targets(self) -> Targets:
+        return self.targets if self.targets is not None else default_targets()
+
+    def fit(self, X: Any = None, y: Any = None) -> LexiconStance:
+        """Nothing to learn: checks the lexicons load and returns self."""
+        _ = self.cues
+        return self
+
+    def feature_names(self) -> list[str]:
+        """Names of the columns of `features`."""
+        return list(FEATURES)
+
+    def features(self, X: Any) -> np.ndarray:
+        """float32 (n × len(FEATURES)): evidence totals, cue counts and probabilities."""
+        rows = [self._row(target, text, evidence)
+                for target, text, evidence in self._evidence_many(X)]
+        return np.array(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """(n × 3) probabilities, columns in LABELS order (AGAINST, FAVOR, NONE)."""
+        rows = [_proba(*_totals(evidence)) for _, _, evidence in self._evidence_many(X)]
+        return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable label of each row; NONE unless a side beats it."""
+        proba = self.predict_proba(X)
+        best = np.where(proba[:, 1] > proba[:, 0], 1, 0)
+        side = proba[np.arange(len(proba)), best]
+        return self.classes_[np.where(side > proba[:, 2], best, 2)]
+
+    def explain(self, target: str | Target, text: str) -> list[Evidence]:
+        """The evidence behind one prediction, in text order."""
+        return self._evidence(self._targets().resolve(target), text, {})
+
+    def _evidence_many(self, X: Any) -> list[tuple[Target, str, list[Evidence]]]:
+        targets = self._targets()
+        cache: dict[str, Any] = {}  # per call: one scan per distinct text
+        out = []
+        for raw_target, text in _pairs(X):
+            target = targets.resolve(raw_target)
+            out.append((target, text, self._evidence(target, text, cache)))
+        return out
+
+    def _evidence(self, target: Target, text: str, cache: dict[str, Any]) -> list[Evidence]:
+        """Every evaluative word of `text`, weighted for `target`."""
+        if text not in cache:
+            if len(cache) > 512:
+                cache.clear()
+            cache[text] = (self.cues.find(text), {})
+        found, per_kind = cache[text]
+        if not any(cue.kind == "eval" for _, _, cue in found):
+            return []
+        layout = Layout(text)
+        mentions = self._mentions(target, text, per_kind, found)
+        mods = Modifiers(found, layout)
+        return [self._weigh(text, start, end, cue, target, layout, mentions, mods)
+                for start, end, cue in found if cue.kind == "eval"]
+
+    def _mentions(self, target: Target, text: str, per_kind: dict[str, Any],
+                  found: list[tuple[int, int, Cue]]) -> _Mentions:
+        """The target's spans and other actors' spans (gazetteer entities for actors)."""
+        targets = self._targets()
+        entities: Sequence[Any] = ()
+        if target.is_actor:
+            if "entities" not in per_kind:
+                from fincorpus.nlp.gazetteer import default_gazetteer
+                per_kind["entities"] = default_gazetteer().find(text)
+            entities = per_kind["entities"]
+        own = [(a, b, 1.0) for a, b in targets.mentions_of(target, text, entities)]
+        if target.is_actor:
+            gaz = _gazetteer_entry_country
+            affiliated = [(e.start, e.end, 0.8) for e in entities
+                          if e.id and e.id != target.id and gaz(e.id) == target.id]
+            others = [(e.start, e.end) for e in entities
+                      if e.id and e.id != target.id and gaz(e.id) != target.id]
+            own = _merge(own, affiliated)
+        else:
+            others = [(a, b) for t, a, b in targets.mentions(text) if t != target and not t.is_actor]
+        taken = [(a, b) for a, b, _ in own]
+        others = [o for o in others if not any(a < o[1] and o[0] < b for a, b in taken)]
+        acts = [(a, b) for a, b, cue in found if "act" in cue.flags]
+        embedded = [(a, b) for a, b, _ in own if any(s <= a and b <= e for s, e in acts)]
+        own = [m for m in own if (m[0], m[1]) not in embedded]
+        return _Mentions(own, others, embedded, text)
+
+    def _weigh(self, text: str, start: int, end: int, cue: Cue, target: Target,
+               layout: Layout, mentions: _Mentions, mods: Modifiers) -> Evidence:
+        """One evaluative word's evidence for the target."""
+        clause, sentence = layout.clause(start), layout.sentence(start)
+        negations = mods.negations(start, clause)
+        intensity = mods.intensity(start, clause)
+        contrast = mods.contrast(start, end, sentence)
+        polarity = cue.polarity * (-1) ** negations
+        question = layout.questions[sentence]
+        rhetorical = question and (mods.rhetorical(start, sentence) or (
+            polarity > 0 and mods.rhetorical(start, sentence, "reproach")))
+        polarity = -polarity if rhetorical else polarity
+        scale = intensity * {"after": CONTRAST_AFTER, "before": CONTRAST_BEFORE}.get(contrast, 1.0)
+        if question and not rhetorical and polarity < 0:
+            scale *= QUESTION_NEG
+        role, proximity = _role(start, end, cue, target, layout, mentions, mods)
+        return Evidence(text[start:end], start, end, polarity,
+                        round(cue.weight * scale * proximity, 6), cue.weight, cue.source,
+                        negations % 2 == 1, intensity, contrast, rhetorical, role)
+
+    def _row(self, target: Target, text: str, evidence: list[Evidence]) -> list[float]:
+        """One row of `features`."""
+        against, favor = _totals(evidence)
+        near = [e for e in evidence if e.role in ("near", "agent")]
+        row = {"favor": favor, "against": against,
+               "favor_near": _sum(near, 1), "against_near": _sum(near, -1),
+               "favor_text": sum(e.base * e.intensity for e in evidence if e.polarity > 0),
+               "against_text": sum(e.base * e.intensity for e in evidence if e.polarity < 0),
+               "genre_favor": _sum(evidence, 1, "genre"), "genre_against": _sum(evidence, -1, "genre"),
+               "ntusd_favor": _sum(evidence, 1, "ntusd"), "ntusd_against": _sum(evidence, -1, "ntusd"),
+               "act_agent": sum(e.role == "agent" for e in evidence),
+               "act_patient": sum(e.role == "patient" for e in evidence),
+               "n_negated": sum(e.negated for e in evidence),
+               "n_intensified": sum(e.intensity != 1.0 for e in evidence),
+               "n_contrast": sum(bool(e.contrast) for e in evidence),
+               "n_rhetorical": sum(e.rhetorical for e in evidence),
+               "n_question": text.count("？") + text.count("?"),
+               "n_exclaim": text.count("！") + text.count("!")}
+        mentions = self._targets().mentions_of(target, text)
+        row.update(mentioned=float(bool(mentions)), n_mentions=len(mentions))
+        row.update(zip(("p_against", "p_favor", "p_none"), _proba(against, favor), strict=True))
+        return [float(row[name]) for name in FEATURES]
+
+
+def _role(start: int, end: int, cue: Cue, target: Target, layout: Layout,
+          mentions: _Mentions, mods: Modifiers) -> tuple[str, float]:
+    """How the word relates to the target, and the share of its weight that gives."""
+    if "obj" in cue.flags and target.is_actor:
+        return "object", 0.0
+    if not mentions.named:
+        return "text", NO_MENTION
+    if any(start <= a and b <= end for a, b in mentions.embedded):
+        return "patient", 0.0
+    clause, sentence = layout.clause(start), layout.sentence(start)
+    here = [m for m in mentions.own if layout.clause(m[0]) == clause]
+    if here:
+        a, b, factor = min(here, key=lambda m: _gap(m[0], m[1], start, end))
+        proximity = factor / (1 + _gap(a, b, start, end) / GAP_SCALE)
+        low, high = (b, start) if b <= start else (end, a)
+        if any(low <= o[0] and o[1] <= high for o in mentions.others):
+            proximity *= 0.4
+        if "act" in cue.flags and target.is_actor:
+            if a >= start or a in mentions.recipients or mods.passive_between(b, start):
+                return "patient", 0.0
+            return "agent", proximity
+        return "near", proximity
+    if any(layout.clause(o[0]) == clause for o in mentions.others):
+        return "other", OTHER
+    topic = _topic(clause, sentence, layout, mentions)
+    if topic == "own":
+        return ("agent" if "act" in cue.flags else "topic"), TOPIC
+    if topic == "other":
+        return "other", OTHER
+    if any(layout.sentence(m[0]) == sentence for m in mentions.own):
+        return "sentence", SENTENCE_WIDE
+    return "far", FAR
+
+
+def _topic(clause: int, sentence: int, layout: Layout, mentions: _Mentions) -> str:
+    """Whose is the subject (first mention not marked a recipient) of the last clause
+    before `clause` in its sentence that has one: "own", "other" or ""."""
+    best, who = (-1, 0), ""
+    for spans, name in ((mentions.own, "own"), (mentions.others, "other")):
+        for span in spans:
+            c = layout.clause(span[0])
+            if (c < clause and layout.sentence(span[0]) == sentence
+                    and span[0] not in mentions.recipients and (c, -span[0]) > best):
+                best, who = (c, -span[0]), name
+    return who
+
+
+def _gap(a: int, b: int, start: int, end: int) -> int:
+    return max(0, start - b, a - end)
+
+
+def _merge(own: list[tuple[int, int, float]], extra: list[tuple[int, int, float]]
+           ) -> list[tuple[int, int, float]]:
+    """Own mentions plus the extra ones that overlap none of them."""
+    return sorted(own + [x for x in extra if not any(a < x[1] and x[0] < b for a, b, _ in own)])
+
+
+def _sum(evidence: Iterable[Evidence], sign: int, source: str | None = None) -> float:
+    return sum(e.weight for e in evidence
+               if e.polarity == sign and (source is None or e.source == source))
+
+
+def _totals(evidence: list[Evidence]) -> tuple[float, float]:
+    """(against, favor) evidence."""
+    return _sum(evidence, -1), _sum(evidence, 1)
+
+
+def _proba(against: float, favor: float) -> tuple[float, float, float]:
+    """softmax(ALPHA·against, ALPHA·favor, NONE_PRIOR): (p_against, p_favor, p_none)."""
+    logits = (ALPHA * against, ALPHA * favor, NONE_PRIOR)
+    top = max(logits)
+    exps = [math.exp(z - top) for z in logits]
+    total = sum(exps)
+    return exps[0] / total, exps[1] / total, exps[2] / total
+
+
+def _pairs(X: Any) -> list[tuple[Any, str]]:
+    """(target, text) rows of a sequence of pairs or a DataFrame with target and text."""
+    if hasattr(X, "columns"):
+        missing = {"target", "text"} - set(X.columns)
+        if missing:
+            raise ValueError(f"the DataFrame needs columns 'target' and 'text' (missing: "
+                             f"{', '.join(sorted(missing))})")
+        X = zip(X["target"].tolist(), X["text"].tolist(), strict=True)
+    pairs = []
+    for row in X:
+        if isinstance(row, str) or len(row) != 2:
+            raise ValueError(f"each row must be a (target, text) pair, not {row!r}")
+        target, text = row
+        pairs.append((target, "" if text is None or text != text else str(text)))
+    return pairs
+
+
+@lru_cache(maxsize=8)
+def _bundled_cues(lexicons: tuple[str, ...]) -> CueLexicon:
+    """The cue lexicon for these user files, built once per process."""
+    return CueLexicon.load(lexicons)
+
+
+def _gazetteer_entry_country(id_: str) -> str | None:
+    from fincorpus.nlp.gazetteer import default_gazetteer
+    entry = default_gazetteer().entry(id_)
+    return entry.country if entry else None
