@@ -1,4 +1,4 @@
-"""The analysis tables of a store: sentences, entities, topic and frame scores per article.
+"""The analysis tables of a store: sentences, entities, topic and frame scores, and stances.
 
 An article's analysis is replaced whole, in one transaction, so a table never mixes the
 output of two stage versions for one article.
@@ -20,6 +20,9 @@ LEVEL_COLUMNS = {
     "entity": ("article_id", "entity", "start", "end", "text", "type", "entity_id", "value"),
     "topic": ("article_id", "sentence", "topic", "score", "evidence", "evidence_sentences"),
     "frame": ("article_id", "sentence", "frame", "score", "evidence", "evidence_sentences"),
+    "stance": ("article_id", "sentence", "target", "target_id", "label", "p_favor", "p_against",
+               "p_none", "n_sentences", "share_favor", "share_against", "share_none", "start",
+               "end", "text"),
 }
 
 
@@ -42,19 +45,21 @@ class Analyses:
         """Replace the analyses of a batch of articles, in one transaction."""
         ids = [(rows.article_id,) for rows in batch]
         with self.store.transaction() as conn:
-            for table in ("sentences", "entities", "scores", "analyses"):
+            for table in ("sentences", "entities", "scores", "stances", "analyses"):
                 conn.executemany(f"DELETE FROM {table} WHERE article_id = ?", ids)
             for rows in batch:
                 conn.execute("INSERT INTO analyses VALUES (?,?,?)", rows.analysis)
                 conn.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?)", rows.sentences)
                 conn.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?)", rows.entities)
                 conn.executemany("INSERT INTO scores VALUES (?,?,?,?,?,?,?)", rows.scores)
+                conn.executemany("INSERT INTO stances VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.stances)
 
     def count(self) -> int:
         return self.store.rows("SELECT count(*) FROM analyses")[0][0]
 
     def records(self, level: str, article_id: str | None = None) -> Iterator[dict]:
-        """One dict per unit of `level` (sentence, entity, topic, frame), columns as LEVEL_COLUMNS.
+        """One dict per unit of `level` (sentence, entity, topic, frame, stance), columns as
+        LEVEL_COLUMNS.
 
         `article_id` keeps one article's units only.
         """
@@ -69,6 +74,8 @@ class Analyses:
             for row in self.store.rows("SELECT article_id, idx, start, end, text, type, entity_id, value"
                                        f" FROM entities{where} ORDER BY rowid", params):
                 yield dict(zip(LEVEL_COLUMNS[level], row))
+        elif level == "stance":
+            yield from self._stance_records(where.replace("article_id", "t.article_id"), params)
         else:
             clause = where.replace("WHERE", "AND")
             for row in self.store.rows("SELECT article_id, sentence, name, score, evidence, sentences"
@@ -76,6 +83,20 @@ class Analyses:
                                        (level, *params)):
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
                                                       " ".join(map(str, json.loads(row[5]))))))
+
+    def _stance_records(self, where: str, params: tuple) -> Iterator[dict]:
+        """Article rows (sentence empty) with the shares of their sentences, then sentence rows
+        with the sentence's offsets and text."""
+        query = ("SELECT t.article_id, t.sentence, t.target, t.target_id, t.label, t.p_favor,"
+                 " t.p_against, t.p_none, t.n_favor, t.n_against, t.n_none, s.start, s.end, s.text"
+                 " FROM stances t LEFT JOIN sentences s"
+                 " ON s.article_id = t.article_id AND s.idx = t.sentence"
+                 f"{where} ORDER BY t.rowid")
+        for row in self.store.rows(query, params):
+            counts = row[8:11]
+            n = sum(counts) or 1
+            yield dict(zip(LEVEL_COLUMNS["stance"], (
+                *row[:8], sum(counts), *(round(c / n, 4) for c in counts), *row[11:])))
 
     def find_article(self, ref: str) -> str:
         """The id of the one stored article that `ref` names: its id, DOCID or URL, or an id prefix."""
@@ -100,6 +121,7 @@ class AnalysisRows(NamedTuple):
     sentences: list[tuple]
     entities: list[tuple]
     scores: list[tuple]
+    stances: list[tuple]
 
 
 #: One encoder for every JSON column (json.dumps with options builds a new one per call).
@@ -124,7 +146,9 @@ def analysis_rows(analysis: Analysis) -> AnalysisRows:
         [(a, i, e.start, e.end, e.text, e.type, e.id,
           _json_sorted(dict(e.value)) if e.value else None)
          for i, e in enumerate(analysis.entities)],
-        list(_score_rows(a, analysis)))
+        list(_score_rows(a, analysis)),
+        [(a, t.sentence, t.target, t.target_id, t.label, t.p_favor, t.p_against, t.p_none,
+          *t.counts) for t in analysis.stances])
 
 
 def _score_rows(article_id: str, analysis: Analysis) -> Iterator[tuple]:

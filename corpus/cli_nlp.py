@@ -18,6 +18,28 @@ UserDicts = Annotated[Optional[list[Path]], typer.Option(
     "--user-dict", help="Your own jieba dictionary (word [freq] [pos] per line); repeatable.")]
 TextFile = Annotated[Optional[Path], typer.Argument(help="UTF-8 text, one document a line (default: stdin).")]
 
+StanceModel = Annotated[Optional[Path], typer.Option(
+    "--stance-model", help="A stance model folder from `fincorpus stance train` "
+    "(default: the lexicon baseline, no training needed).")]
+TargetsOption = Annotated[Optional[Path], typer.Option(
+    "--targets", help="Your own stance targets (TOML, the bundled targets file's layout).")]
+Lexicons = Annotated[Optional[list[Path]], typer.Option(
+    "--lexicon", help="An extra evaluative lexicon for the lexicon baseline; repeatable.")]
+TrustModel = Annotated[bool, typer.Option(
+    "--trust-model", help="Load a stance model file holding unexpected types (only one you made).")]
+
+
+def analyzer_settings(user_dict, stance_model, targets, lexicon, trust_model):
+    """The AnalyzerSettings of the analysis options, paths as strings."""
+    from fincorpus.nlp.analyze import AnalyzerSettings
+
+    return AnalyzerSettings(
+        user_dicts=tuple(map(str, user_dict or ())),
+        stance_model=str(stance_model) if stance_model else None,
+        targets=str(targets) if targets else None,
+        lexicons=tuple(map(str, lexicon or ())), trust_model=trust_model)
+
+
 topics_app = typer.Typer(help="Topic models over the stored articles.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 
@@ -57,21 +79,26 @@ def entities(file: TextFile = None) -> None:
 def analyze(db: DbOption,
             workers: Annotated[int, typer.Option(min=1, help="Processes (each loads the models once).")] = 1,
             redo: Annotated[bool, typer.Option("--all", help="Analyse every article again.")] = False,
-            user_dict: UserDicts = None) -> None:
-    """Segment, tag entities and score topics and frames for articles not analysed yet.
+            user_dict: UserDicts = None, stance_model: StanceModel = None,
+            targets: TargetsOption = None, lexicon: Lexicons = None,
+            trust_model: TrustModel = False) -> None:
+    """Segment, tag entities, score topics and frames, and find the stance toward each
+    target, for articles not analysed yet.
 
-    Example: fincorpus analyze --workers 2 --db study.db
+    Example: fincorpus analyze --workers 2 --stance-model stance-model --db study.db
     """
     from rich.progress import Progress
 
     from fincorpus.corpus.analyses import Analyses
     from fincorpus.corpus.pipeline import analyze_articles
 
+    settings = analyzer_settings(user_dict, stance_model, targets, lexicon, trust_model)
+
     with Store(db) as store:
         total = len(Analyses(store).pending(redo))
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("analysing", total=total)
-            report = analyze_articles(store, workers, redo, tuple(map(str, user_dict or ())),
+            report = analyze_articles(store, workers, redo, settings,
                                       progress=lambda n: bar.advance(task, n))
     out.print(f"analysed {report.analyzed} articles in {report.seconds:.1f} s; "
               f"{len(report.failures)} failed")
@@ -105,13 +132,16 @@ def show(ref: Annotated[str, typer.Argument(help="Article id (or an id prefix), 
          db: DbOption,
          sentences: Annotated[int, typer.Option(help="Sentences to show as words (0: all).")] = 1,
          entities: Annotated[int, typer.Option(help="Entities to list (0: all).")] = 25,
-         scores: Annotated[int, typer.Option(help="Topics and frames to list (0: all).")] = 5) -> None:
-    """Show one analysed article: its words, entity table, topics and frames with evidence.
+         scores: Annotated[int, typer.Option(help="Topics and frames to list (0: all).")] = 5,
+         stances: Annotated[int, typer.Option(help="Sentence stances to list (0: all).")] = 10
+         ) -> None:
+    """Show one analysed article: its words, entity table, topics and frames with evidence,
+    and its stance toward each target it names, sentence by sentence.
 
     Example: fincorpus show KJ2A7Q3M0556F1TX --sentences 2 --db study.db
     """
     from fincorpus.corpus.show import article_view
 
     with Store(db) as store:
-        text = article_view(store, ref, sentences, entities, scores)
+        text = article_view(store, ref, sentences, entities, scores, stances)
     out.print(text, end="", markup=False, soft_wrap=True)

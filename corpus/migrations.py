@@ -145,7 +145,26 @@ CREATE TABLE scores (
 CREATE INDEX scores_article ON scores(article_id, kind);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# v4: stance toward targets, per sentence and (sentence NULL) per article.
+_V4 = """
+CREATE TABLE stances (
+    article_id  TEXT    NOT NULL REFERENCES articles(id),
+    sentence    INTEGER,            -- NULL for the article-level stance
+    target      TEXT    NOT NULL,   -- the target's name (美国)
+    target_id   TEXT    NOT NULL,   -- its id (the gazetteer's, or term:…)
+    label       TEXT    NOT NULL,   -- FAVOR | AGAINST | NONE
+    p_favor     REAL    NOT NULL,
+    p_against   REAL    NOT NULL,
+    p_none      REAL    NOT NULL,
+    n_favor     INTEGER NOT NULL,   -- sentences of each label (article level), 0 or 1 per sentence
+    n_against   INTEGER NOT NULL,
+    n_none      INTEGER NOT NULL
+);
+CREATE INDEX stances_article ON stances(article_id);
+CREATE INDEX stances_target ON stances(target_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

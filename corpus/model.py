@@ -215,11 +215,30 @@ class Score:
 
 
 @dataclass(frozen=True, slots=True)
+class Stance:
+    """The stance of a sentence (`sentence` its index) or of a whole article (`sentence`
+    None) toward one target: FAVOR, AGAINST or NONE, with the probability of each.
+
+    For an article, the probabilities are the means over the sentences that name the target,
+    and `counts` gives how many of them were (FAVOR, AGAINST, NONE); a sentence counts itself.
+    """
+
+    target: str
+    target_id: str
+    label: str
+    p_favor: float
+    p_against: float
+    p_none: float
+    sentence: int | None = None
+    counts: tuple[int, int, int] = (0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the nlp stages found in one article; every offset points into `Article.text`.
 
     `tokens`, `sentence_topics` and `sentence_frames` run parallel to `sentences`;
-    `stages` maps each stage's name to its version, stored with the results.
+    `stances` holds each article-level stance, then each sentence's; `stages` maps each stage's name to its version, stored with the results.
     """
 
     article_id: str
@@ -231,3 +250,26 @@ class Analysis:
     sentence_topics: tuple[tuple[Score, ...], ...] = ()
     sentence_frames: tuple[tuple[Score, ...], ...] = ()
     stages: Mapping[str, str] = field(default_factory=dict)
+    stances: tuple[Stance, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One human label: a coder's value for one field of one unit. Kept apart from model output.
+
+    `unit_id` names the unit: an article id, `<article id>/<sentence index>` for a sentence,
+    or any id a spreadsheet or labeling tool gave it. `field` is what was labelled (`stance:美国`,
+    `frames`, `entities`). A span label gives `start`/`end` (character offsets into the unit's
+    text, end exclusive) and the `text` they cover, so that offsets that drifted on the way
+    through a labeling tool are caught, never silently used. `source` is the file it came from.
+    """
+
+    unit_id: str
+    field: str
+    value: str
+    coder: str
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    created_at: datetime | None = None
+    source: str | None = None

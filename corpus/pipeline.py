@@ -21,7 +21,7 @@ from fincorpus.corpus.errors import BadInput, NotAnArticle
 from fincorpus.corpus.model import RawPage
 from fincorpus.corpus.store import Store
 from fincorpus.corpus.workers import process_pool
-from fincorpus.nlp.analyze import analyze_batch
+from fincorpus.nlp.analyze import AnalyzerSettings, analyze_batch
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.fetch import Fetcher
 from fincorpus.scrapers.local import read_file
@@ -150,7 +150,8 @@ class AnalyzeReport:
     seconds: float
 
 
-def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_dicts: tuple[str, ...] = (),
+def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
+                     settings: AnalyzerSettings = AnalyzerSettings(),
                      batch_size: int = 64, progress: Callable[[int], None] | None = None,
                      pool: Executor | None = None) -> AnalyzeReport:
     """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
@@ -170,7 +171,7 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_di
     ids = Analyses(store).pending(redo)
     batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
     done, failures = 0, []
-    for batch, outcome in zip(batches, _run_batches(store, batches, workers, user_dicts, pool)):
+    for batch, outcome in zip(batches, _run_batches(store, batches, workers, settings, pool)):
         if isinstance(outcome, BaseException):
             outcome = (0, [(i, f"analysis failed: {type(outcome).__name__}: {outcome}")
                            for i in batch])
@@ -181,20 +182,20 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False, user_di
     return AnalyzeReport(done, tuple(failures), time.perf_counter() - started)
 
 
-def _run_batches(store: Store, batches: list[list[str]], workers: int, user_dicts: tuple[str, ...],
+def _run_batches(store: Store, batches: list[list[str]], workers: int, settings: AnalyzerSettings,
                  pool: Executor | None = None) -> Iterator:
     """Each batch's outcome in order (or the exception it raised), inline or in a pool."""
     if pool is None and workers == 1:
         for batch in batches:
             try:
-                yield analyze_stored(store, batch, user_dicts)
+                yield analyze_stored(store, batch, settings)
             except Exception as error:  # noqa: BLE001 (one bad batch must not stop the rest)
                 yield error
         return
     with nullcontext(pool) if pool is not None else process_pool(workers) as running:
         window: deque[Future] = deque()  # a few batches ahead: memory stays bounded
         for batch in batches:
-            window.append(running.submit(analyze_stored, str(store.path), batch, user_dicts))
+            window.append(running.submit(analyze_stored, str(store.path), batch, settings))
             if len(window) > 2 * workers:
                 yield _result(window.popleft())
         while window:
@@ -202,7 +203,8 @@ def _run_batches(store: Store, batches: list[list[str]], workers: int, user_dict
 
 
 def analyze_stored(where: Store | str, ids: list[str],
-                   user_dicts: tuple[str, ...] = ()) -> tuple[int, list[tuple[str, str]]]:
+                   settings: AnalyzerSettings = AnalyzerSettings()
+                   ) -> tuple[int, list[tuple[str, str]]]:
     """Read, analyse and store one batch of articles: what each worker runs.
 
     `where` is the store, or in a pool worker its path (the worker opens it once).
@@ -210,7 +212,7 @@ def analyze_stored(where: Store | str, ids: list[str],
     """
     store = where if isinstance(where, Store) else _worker_store(where)
     articles = [stored.article for stored in map(store.get_article, ids) if stored]
-    outcomes = analysis_rows_of(articles, user_dicts)
+    outcomes = analysis_rows_of(articles, settings)
     rows = [o for o in outcomes if not isinstance(o, str)]
     Analyses(store).put_rows(rows)
     failed = [(a.id, o) for a, o in zip(articles, outcomes) if isinstance(o, str)]
@@ -223,22 +225,23 @@ def _worker_store(path: str) -> Store:
     return Store(path)
 
 
-def analysis_rows_of(articles: list, user_dicts: tuple[str, ...] = ()) -> list[AnalysisRows | str]:
+def analysis_rows_of(articles: list, settings: AnalyzerSettings = AnalyzerSettings()
+                     ) -> list[AnalysisRows | str]:
     """A batch's table rows, or for an article that fails, why.
 
     The batch is analysed as one; if that fails, each article alone, to find the bad one.
     """
     try:
-        return [analysis_rows(a) for a in analyze_batch(articles, user_dicts)]
+        return [analysis_rows(a) for a in analyze_batch(articles, settings)]
     except Exception:  # noqa: BLE001 (one bad article must not stop the rest)
         if len(articles) == 1:
             raise
-        return [_rows_or_reason(article, user_dicts) for article in articles]
+        return [_rows_or_reason(article, settings) for article in articles]
 
 
-def _rows_or_reason(article, user_dicts: tuple[str, ...]) -> AnalysisRows | str:
+def _rows_or_reason(article, settings: AnalyzerSettings) -> AnalysisRows | str:
     try:
-        return analysis_rows(analyze_batch([article], user_dicts)[0])
+        return analysis_rows(analyze_batch([article], settings)[0])
     except Exception as error:  # noqa: BLE001
         return f"analysis failed: {type(error).__name__}: {error}"
 

@@ -16,14 +16,15 @@ from fincorpus.corpus.store import Store
 
 
 def article_view(store: Store, ref: str, sentences: int = 1, entities: int = 25,
-                 scores: int = 5) -> str:
-    """Title line, the first `sentences` sentences as words, up to `entities` entities, and the
-    top `scores` topics and frames with their evidence; 0 shows all."""
+                 scores: int = 5, stances: int = 10) -> str:
+    """Title line, the first `sentences` sentences as words, up to `entities` entities, the
+    top `scores` topics and frames with their evidence, the stance toward each target and up
+    to `stances` sentence stances; 0 shows all."""
     tables = Analyses(store)
     article_id = tables.find_article(ref)
     stored = store.get_article(article_id).article
     found = {level: list(tables.records(level, article_id))
-             for level in ("sentence", "entity", "topic", "frame")}
+             for level in ("sentence", "entity", "topic", "frame", "stance")}
     if not found["sentence"]:
         raise BadInput(f"article {article_id} is not analysed yet; run `fincorpus analyze` first")
     when = stored.published_at.isoformat(sep=" ", timespec="minutes") if stored.published_at else "-"
@@ -43,7 +44,29 @@ def article_view(store: Store, ref: str, sentences: int = 1, entities: int = 25,
         lines += table((level, "score", "sentences", "evidence"),
                        [(r[level], f"{r['score']:.2f}", len(r["evidence_sentences"].split()),
                          r["evidence"]) for r in _first(whole, scores)])
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + stance_lines(found["stance"], stances)) + "\n"
+
+
+def stance_lines(rows: list[dict], n: int) -> list[str]:
+    """The article's stance toward each target, then its sentences' stances (the first `n`)."""
+    whole = [r for r in rows if r["sentence"] is None]
+    per_sentence = [r for r in rows if r["sentence"] is not None]
+    lines = ["", "stance toward targets (from the sentences that name them):"]
+    lines += table(("target", "label", "sentences", "favor", "against", "none", "p_favor",
+                    "p_against"),
+                   [(r["target"], r["label"], r["n_sentences"], f"{r['share_favor']:.2f}",
+                     f"{r['share_against']:.2f}", f"{r['share_none']:.2f}",
+                     f"{r['p_favor']:.2f}", f"{r['p_against']:.2f}") for r in whole])
+    lines += ["", f"stance per sentence ({len(per_sentence)}):"]
+    lines += table(("sentence", "target", "label", "p_favor", "p_against", "text"),
+                   [(r["sentence"], r["target"], r["label"], f"{r['p_favor']:.2f}",
+                     f"{r['p_against']:.2f}", _clip(r["text"], 40))
+                    for r in _first(per_sentence, n)])
+    return lines
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _first(rows: list, n: int) -> list:

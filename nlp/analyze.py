@@ -1,4 +1,4 @@
-"""All nlp stages over one article: sentences, words, entities, topics and frames.
+"""All nlp stages over one article: sentences, words, entities, topics, frames and stance.
 
 An `Analyzer` builds each stage on first use and keeps it (dictionaries and models load
 once per process); `analyze_batch` is then a pure function of the articles, so each
@@ -9,22 +9,44 @@ once: segmentation and the NER model are far cheaper per article on many article
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from fincorpus.corpus.model import Analysis, Article, Entity, Sentence, Token, package_version
 
 
+@dataclass(frozen=True)
+class AnalyzerSettings:
+    """What a user configures about analysis. Hashable: a process builds one Analyzer per
+    settings, and a pool worker receives them with every batch.
+
+    Args:
+        user_dicts: the user's own jieba dictionaries.
+        stance_model: a model folder saved by `fincorpus stance train`; None: the lexicon
+            baseline, which needs no training.
+        targets: a stance targets file (TOML, the bundled file's layout); None: the bundled one.
+        lexicons: extra evaluative lexicons for the lexicon baseline.
+        trust_model: load a stance model whose file holds types we do not expect.
+    """
+
+    user_dicts: tuple[str, ...] = ()
+    stance_model: str | None = None
+    targets: str | None = None
+    lexicons: tuple[str, ...] = ()
+    trust_model: bool = False
+
+
 class Analyzer:
     """The configured stages; each is built lazily, once."""
 
-    def __init__(self, user_dicts: tuple[str, ...] = (), use_ner_model: bool = True) -> None:
-        self.user_dicts, self.use_ner_model = tuple(user_dicts), use_ner_model
+    def __init__(self, settings: AnalyzerSettings = AnalyzerSettings(),
+                 use_ner_model: bool = True) -> None:
+        self.settings, self.use_ner_model = settings, use_ner_model
 
     @cached_property
     def segmenter(self):
         from fincorpus.nlp.segment import get_segmenter
-        return get_segmenter(self.user_dicts)
+        return get_segmenter(self.settings.user_dicts)
 
     @cached_property
     def tagger(self):
@@ -42,6 +64,13 @@ class Analyzer:
         return FrameScorer(FrameLexicon.load())
 
     @cached_property
+    def stance(self):
+        from fincorpus.nlp.stance import StanceStage
+        settings = self.settings
+        return StanceStage.build(settings.stance_model, settings.targets, settings.lexicons,
+                                settings.trust_model)
+
+    @cached_property
     def ner(self):
         """The statistical PER/LOC/ORG model, or None when switched off."""
         if not self.use_ner_model:
@@ -53,7 +82,7 @@ class Analyzer:
     def stage_versions(self) -> dict[str, str]:
         """Each stage's name and version, stored with its output."""
         built = {"segment": self.segmenter, "entities": self.tagger, "topics": self.topics,
-                 "frames": self.frames}
+                 "frames": self.frames, "stance": self.stance}
         versions = {"sentences": f"split_sentences/{package_version()}",
                     **{name: _version_of(stage) for name, stage in built.items()}}
         if self.ner is not None:
@@ -66,6 +95,7 @@ class Analyzer:
         if self.ner is not None:
             self.ner.featurizer()
         _ = (self.tagger.gazetteer, self.topics, self.frames, self.stage_versions)  # built now
+        self.stance.warm()
         return self
 
     def stages(self) -> dict[str, str]:
@@ -83,7 +113,10 @@ class Analyzer:
         words = iter(self.segmenter.tokens_many([s.text for s in flat], [s.start for s in flat]))
         tokens = [tuple(tuple(next(words)) for _ in found) for found in sentences]
         named = self._named(sentences, tokens)
-        return [self._analysis(*parts) for parts in zip(articles, sentences, tokens, named)]
+        found = [self._analysis(*parts) for parts in zip(articles, sentences, tokens, named)]
+        stances = self.stance.stances_many([a.sentences for a in found],
+                                           [a.entities for a in found])
+        return [replace(a, stances=s) for a, s in zip(found, stances)]
 
     def _named(self, sentences, tokens) -> list[list[Entity] | None]:
         """The NER model's spans in each article (None for all when there is no model)."""
@@ -136,21 +169,22 @@ def ner_pieces(sentence: Sentence, tokens: tuple[Token, ...]) -> list:
 
 
 @lru_cache(maxsize=4)
-def shared_analyzer(user_dicts: tuple[str, ...] = ()) -> Analyzer:
+def shared_analyzer(settings: AnalyzerSettings = AnalyzerSettings()) -> Analyzer:
     """One Analyzer per process and configuration, loaded on first use (never at import).
 
     Its dictionaries and models live as long as the process, so they are moved out of the
     garbage collector's sight (`gc.freeze`): otherwise every full collection walks their
     hundreds of thousands of objects again, which costs analysis about a sixth of its time.
     """
-    analyzer = Analyzer(user_dicts).load()
+    analyzer = Analyzer(settings).load()
     gc.freeze()
     return analyzer
 
 
-def analyze_batch(articles: list[Article], user_dicts: tuple[str, ...] = ()) -> list[Analysis]:
+def analyze_batch(articles: list[Article],
+                  settings: AnalyzerSettings = AnalyzerSettings()) -> list[Analysis]:
     """Analyse a batch with this process's Analyzer: the function a process pool runs."""
-    return shared_analyzer(tuple(user_dicts)).analyze_batch(articles)
+    return shared_analyzer(settings).analyze_batch(articles)
 
 
 def sentences_of(article: Article) -> tuple[Sentence, ...]:

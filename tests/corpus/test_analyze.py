@@ -13,6 +13,7 @@ from fincorpus.corpus.export import tables
 from fincorpus.corpus.pipeline import add_paths, analyze_articles
 from fincorpus.corpus.sample import sample_dir, sample_pages
 from fincorpus.corpus.store import Store
+from fincorpus.nlp.analyze import AnalyzerSettings
 
 PAGES = ("dy_gold_buying.html", "dy_rare_earth_controls.html", "dy_treasury_cut.html")
 
@@ -114,10 +115,10 @@ def test_one_failing_article_is_reported_and_the_rest_stored(store, tmp_path, mo
     bad = next(iter(store.articles())).article.id
     real = pipeline.analyze_batch
 
-    def flaky(articles, user_dicts=()):
+    def flaky(articles, settings=AnalyzerSettings()):
         if any(a.id == bad for a in articles):
             raise ValueError("no good")
-        return real(articles, user_dicts)
+        return real(articles, settings)
 
     monkeypatch.setattr(pipeline, "analyze_batch", flaky)
     seen = []

@@ -1,0 +1,149 @@
+"""The stance stage: every sentence that names a target, scored by one model, rolled up per article.
+
+The model is the lexicon baseline unless the user trained one (`fincorpus stance train`); both
+take (target, text) pairs and give FAVOR / AGAINST / NONE probabilities, so the stage asks for
+all the pairs of a batch of articles at once. Targets are found through the entity gazetteer
+(the 美 of 中美 is the United States) and the targets' own aliases.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from fincorpus.corpus.errors import BadInput
+from fincorpus.corpus.model import Entity, Sentence, Stance
+from fincorpus.nlp.stance_article import aggregate
+from fincorpus.nlp.stance_targets import Target, Targets
+
+#: Columns a prediction adds to its input rows, in order.
+PREDICTION_COLUMNS = ("label", "p_favor", "p_against", "p_none")
+
+
+def load_model(path: str | None = None, lexicons: Sequence[str] = (),
+               targets: Targets | None = None, trusted: bool = False):
+    """The stance model at `path` (saved by `stance train`), or the lexicon baseline."""
+    if path is None:
+        from fincorpus.nlp.stance_lexicon import LexiconStance
+        return LexiconStance(lexicons=tuple(lexicons), targets=targets)
+    if lexicons:
+        raise BadInput("--lexicon applies to the lexicon baseline only; a trained model "
+                       "keeps the lexicons it was trained with (drop --lexicon or --model)")
+    from fincorpus.nlp.stance_model import StanceClassifier
+    return StanceClassifier.load(path, trusted=trusted)
+
+
+def probabilities(model, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+    """(n, 3) probabilities of FAVOR, AGAINST, NONE (in that order) for (target, text) pairs."""
+    if not pairs:
+        return np.zeros((0, 3))
+    proba = np.asarray(model.predict_proba(list(pairs)), dtype=float)
+    order = [list(model.classes_).index(label) for label in ("FAVOR", "AGAINST", "NONE")]
+    return proba[:, order]
+
+
+def predict_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (columns target, text, anything else) plus label, p_favor, p_against, p_none,
+    one row out per row in, in the same order."""
+    missing = {"target", "text"} - set(frame.columns)
+    if missing:
+        raise BadInput(f"the input has no {' or '.join(sorted(missing))} column; give a CSV "
+                       "with columns target,text (other columns are kept)")
+    pairs = list(zip(frame["target"].astype(str), frame["text"].fillna("").astype(str)))
+    proba = probabilities(model, pairs)
+    out = frame.copy()
+    out["label"] = [_label(row) for row in proba]
+    for k, column in enumerate(PREDICTION_COLUMNS[1:]):
+        out[column] = proba[:, k].round(4)
+    return out
+
+
+def _label(row: np.ndarray) -> str:
+    return ("FAVOR", "AGAINST", "NONE")[int(np.argmax(row))]
+
+
+class StanceStage:
+    """Stance of each sentence toward each target it names, and of each article toward each
+    target any of its sentences names."""
+
+    name = "fincorpus.stance"
+
+    def __init__(self, model, targets: Targets) -> None:
+        self.model, self.targets = model, targets
+
+    @classmethod
+    def build(cls, model_path: str | None = None, targets_path: str | None = None,
+              lexicons: Sequence[str] = (), trusted: bool = False) -> StanceStage:
+        """The stage for analyze's settings: a model file or the baseline, a targets file or
+        the bundled targets."""
+        targets = Targets.load(targets_path)
+        return cls(load_model(model_path, lexicons, targets, trusted), targets)
+
+    @property
+    def version(self) -> str:
+        """The model's name and version: what a stored stance was made by."""
+        return f"{self.model.name}-{self.model.version}"
+
+    def warm(self) -> StanceStage:
+        """Load everything the model needs now (a pool worker does it before its first batch)."""
+        probabilities(self.model, [(next(iter(self.targets)).name, "预热")])
+        return self
+
+    def mentions(self, sentence: Sentence, entities: Sequence[Entity]) -> list[Target]:
+        """The targets a sentence names; `entities` are the sentence's, offsets into it."""
+        return self.targets.mentioned(sentence.text, entities)
+
+    def stances_many(self, sentences: Sequence[Sequence[Sentence]],
+                     entities: Sequence[Sequence[Entity]]) -> list[tuple[Stance, ...]]:
+        """Each article's stances (article level first, then per sentence) from its sentences
+        and its entities (offsets into the article text, sorted by start)."""
+        owners, pairs = [], []
+        for article, (found, named) in enumerate(zip(sentences, entities)):
+            for index, sentence in enumerate(found):
+                for target in self.mentions(sentence, _within(sentence, named)):
+                    owners.append((article, index, target))
+                    pairs.append((target.name, sentence.text))
+        proba = probabilities(self.model, pairs)
+        per_article: list[list[Stance]] = [[] for _ in sentences]
+        for (article, index, target), row in zip(owners, proba):
+            per_article[article].append(_sentence_stance(target, index, row))
+        return [tuple(roll_up(found)) + tuple(found) for found in per_article]
+
+
+def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
+    """The entities inside a sentence, offsets moved into the sentence."""
+    starts = [e.start for e in entities]
+    at = bisect_left(starts, sentence.start)
+    inside = []
+    while at < len(entities) and entities[at].start < sentence.end:
+        entity = entities[at]
+        if entity.end <= sentence.end:
+            inside.append(replace(entity, start=entity.start - sentence.start,
+                                  end=entity.end - sentence.start))
+        at += 1
+    return inside
+
+
+def _sentence_stance(target: Target, index: int, row: np.ndarray) -> Stance:
+    label = _label(row)
+    return Stance(target.name, target.id, label, *(round(float(p), 4) for p in row),
+                  sentence=index, counts=tuple(int(label == k) for k in ("FAVOR", "AGAINST", "NONE")))
+
+
+def roll_up(sentence_stances: Sequence[Stance]) -> list[Stance]:
+    """One article-level Stance per target, from the stances of its sentences."""
+    by_target: dict[tuple[str, str], list[Stance]] = {}
+    for stance in sentence_stances:
+        by_target.setdefault((stance.target, stance.target_id), []).append(stance)
+    rolled = []
+    for (name, target_id), found in by_target.items():
+        article = aggregate([s.label for s in found],  # probabilities in LABELS order
+                            [(s.p_against, s.p_favor, s.p_none) for s in found], target=name)
+        rolled.append(Stance(name, target_id, article.label, round(article.p_favor, 4),
+                             round(article.p_against, 4), round(article.p_none, 4),
+                             counts=tuple(sum(s.counts[k] for s in found) for k in range(3))))
+    return rolled
