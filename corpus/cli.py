@@ -290,8 +290,9 @@ def main() -> None:
     app()
 
 
-# The analysis commands live in their own module; importing it registers them on `app`.
-from fincorpus.corpus import cli_nlp  # noqa: E402, F401
+# The analysis, stance and annotation commands live in their own modules; importing them
+# registers them on `app`.
+from fincorpus.corpus import cli_annotate, cli_nlp, cli_stance  # noqa: E402, F401
 
 if __name__ == "__main__":
     main()
