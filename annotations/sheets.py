@@ -25,7 +25,7 @@ from fincorpus.corpus.model import Label
 
 ALIASES = {"annotator": "coder", "value": "label"}
 RESERVED = {"unit_id", "coder", "label", "field", "target", "text", "start", "end",
-            "span_text", "created_at"}
+            "span_text", "created_at", "prediction", "article_id", "title"}
 SPLIT = re.compile(r"\s*[;；|]\s*")
 
 

@@ -129,13 +129,17 @@ def export(output: Annotated[Path, typer.Option("-o", "--output", help="File to 
            fmt: Annotated[Optional[str], typer.Option("--format", help=f"{', '.join(FORMATS)} "
                                                       "(default: from the file suffix).")] = None,
            encoding: Annotated[str, typer.Option(help="CSV encoding; utf-8-sig puts the BOM "
-                                                 "Excel needs.")] = "utf-8-sig") -> None:
-    """Export stored articles as CSV (Excel-ready), Parquet or JSON Lines.
+                                                 "Excel needs.")] = "utf-8-sig",
+           where: Annotated[Optional[list[str]], typer.Option(
+               help="Keep some articles: site=, author=, source=, since=YYYY-MM-DD, until=, "
+                    "topic=, target=, id=; repeatable, all must hold.")] = None) -> None:
+    """Export a table (articles, or sentences, entities, topics, frames, stances) as CSV
+    (Excel-ready), Parquet or JSON Lines.
 
-    Example: fincorpus export --level article --format csv -o articles.csv
+    Example: fincorpus export --level stance --where target=美国 --where since=2025-10-01 -o us.csv
     """
     with Store(db) as store:
-        rows = export_table(store, output, level, fmt, encoding)
+        rows = export_table(store, output, level, fmt, encoding, where or ())
     out.print(f"wrote {rows} rows to {output}")
 
 
@@ -292,7 +296,8 @@ def main() -> None:
 
 # The analysis, stance and annotation commands live in their own modules; importing them
 # registers them on `app`.
-from fincorpus.corpus import cli_annotate, cli_nlp, cli_stance  # noqa: E402, F401
+from fincorpus.corpus import (  # noqa: E402, F401
+    cli_annotate, cli_compare, cli_dataset, cli_nlp, cli_stance)
 
 if __name__ == "__main__":
     main()

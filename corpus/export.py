@@ -7,12 +7,14 @@ run as a formula.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses
 from fincorpus.corpus.errors import BadInput
+from fincorpus.corpus.filters import matching_ids, parse_where
 from fincorpus.corpus.store import Store, StoredArticle
 
 LEVELS = ("article", *LEVEL_COLUMNS)
@@ -41,12 +43,23 @@ def _article_record(stored: StoredArticle) -> dict:
     }
 
 
-def tables(store: Store, level: str = "article") -> pd.DataFrame:
-    """One row per unit of `level`; timestamps tz-aware, counts numeric."""
+def tables(store: Store, level: str = "article", where: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per unit of `level`; timestamps tz-aware, counts numeric.
+
+    `where`: filters such as "site=www.163.com", "since=2025-10-01", "target=美国"
+    (corpus/filters.py lists them); only the articles they all keep give rows.
+    """
     if level not in LEVELS:
         raise BadInput(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
-    if level != "article":
-        return _analysis_table(store, level)
+    filters = parse_where(where)
+    frame = _article_table(store) if level == "article" else _analysis_table(store, level)
+    if filters:
+        frame = frame[frame["article_id"].isin(matching_ids(store, filters))].reset_index(drop=True)
+    return frame
+
+
+def _article_table(store: Store) -> pd.DataFrame:
+    """The article level: one row per stored article."""
     frame = pd.DataFrame([_article_record(s) for s in store.articles()],
                          columns=list(ARTICLE_COLUMNS))
     frame["published_at"] = pd.to_datetime(frame["published_at"].astype(object), utc=True)
@@ -101,7 +114,7 @@ def write_jsonl(frame: pd.DataFrame, path: Path) -> None:
 
 
 def export(store: Store, path: Path, level: str = "article", fmt: str | None = None,
-           encoding: str = "utf-8-sig") -> int:
+           encoding: str = "utf-8-sig", where: Iterable[str] = ()) -> int:
     """Write the `level` table to `path` in `fmt` (default: from the suffix); returns the row count."""
     fmt = fmt or path.suffix.lstrip(".").lower()
     writers = {"csv": lambda f: write_csv(f, path, encoding), "parquet": lambda f: write_parquet(f, path),
@@ -110,6 +123,6 @@ def export(store: Store, path: Path, level: str = "article", fmt: str | None = N
         raise BadInput(f"{path}: unknown format {fmt!r}; use --format csv, parquet or jsonl")
     if not path.parent.exists():
         raise BadInput(f"{path}: folder {path.parent} does not exist; create it first")
-    frame = tables(store, level)
+    frame = tables(store, level, where)
     writers[fmt](frame)
     return len(frame)

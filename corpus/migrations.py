@@ -164,7 +164,41 @@ CREATE INDEX stances_article ON stances(article_id);
 CREATE INDEX stances_target ON stances(target_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# v5: human labels, each with its coder, time and source file, apart from model output; and
+# the gold label of each unit with how it was decided.
+_V5 = """
+CREATE TABLE labels (
+    id          INTEGER PRIMARY KEY,
+    unit_id     TEXT    NOT NULL,   -- article id, or <article id>/<sentence index>
+    article_id  TEXT,               -- the stored article the unit belongs to, if any
+    field       TEXT    NOT NULL,   -- stance:<target> | frames | entities | ...
+    value       TEXT    NOT NULL,
+    coder       TEXT    NOT NULL,
+    start       INTEGER,            -- span offsets into the unit text (code points)
+    end         INTEGER,
+    text        TEXT,               -- the span's own text, checked against the unit text
+    created_at  TEXT,               -- when the coder labelled it, as the tool said
+    source      TEXT    NOT NULL,   -- the file it was imported from
+    imported_at TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX labels_key ON labels(unit_id, field, coder, value, coalesce(start, -1),
+                                         coalesce(end, -1));
+CREATE INDEX labels_article ON labels(article_id);
+CREATE INDEX labels_source ON labels(source);
+
+CREATE TABLE gold (
+    unit_id    TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    article_id TEXT,
+    decided_by TEXT NOT NULL,   -- unanimous | majority | adjudicated | single-coder
+    votes      TEXT NOT NULL,   -- JSON: coder -> value
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (unit_id, field)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -142,3 +142,23 @@ def test_stance_export_needs_analysis(store, db_path, runner, tmp_path):
     result = runner.invoke(app, ["export", "--level", "stance", "-o", str(tmp_path / "s.csv"),
                                  "--db", str(db_path)])
     assert result.exit_code == 1 and "analyze" in result.output
+
+
+def test_where_filters_keep_matching_articles(analysed):
+    from fincorpus.corpus import tables as lazy_tables
+
+    everything = lazy_tables(analysed, "stance")
+    us = tables(analysed, "stance", ["target=美国"])
+    by_id = tables(analysed, "stance", ["target=Q30"])
+    kept = set(everything[(everything.target == "美国") & everything.sentence.isna()].article_id)
+    assert set(us.article_id) == kept == set(by_id.article_id)
+    assert len(tables(analysed, "article", ["since=2100-01-01"])) == 0
+    one = everything.article_id.iloc[0]
+    assert set(tables(analysed, "entity", [f"id={one}"]).article_id) == {one}
+
+
+@pytest.mark.parametrize("bad", ["site", "colour=red", "since=yesterday", "until="])
+def test_bad_where_is_a_one_line_error(analysed, db_path, runner, tmp_path, bad):
+    result = runner.invoke(app, ["export", "--where", bad, "-o", str(tmp_path / "x.csv"),
+                                 "--db", str(db_path)])
+    assert result.exit_code == 1 and "--where" in result.output
