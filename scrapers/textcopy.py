@@ -52,6 +52,10 @@ class _Body:
     published_at: datetime | None = None
 
 
+#: A Han character: a copied page without one is not Chinese commentary.
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
 class TextCopyExtractor:
     """Turns a reader's copy-paste of an article page into an Article."""
 
@@ -69,6 +73,9 @@ class TextCopyExtractor:
         if not result.paragraphs:
             raise NotAnArticle(f"{url or 'text'}: no article paragraphs left after removing the "
                                "page chrome; is this a copy of an article page?", "empty-body")
+        if not any(_HAN.search(p) for p in result.paragraphs):
+            raise NotAnArticle(f"{url or 'text'}: no Chinese text in it (a robots.txt, notes or "
+                               "code?); add copies of Chinese article pages", "not-chinese")
         return Article(
             title=title, paragraphs=tuple(result.paragraphs), captions=tuple(result.captions),
             extractor=Provenance(self.name, self.version), url=url, site=_site(text),
