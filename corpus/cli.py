@@ -150,7 +150,9 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
     """Run the whole chain on the bundled sample corpus, offline.
 
     Serves the sample pages and their feeds on 127.0.0.1, crawls them over HTTP
-    (discovering the articles from the feeds), extracts, stores and exports articles.csv.
+    (discovering the articles from the feeds), extracts, stores and exports articles.csv,
+    analyses every article (words, entities, topics, frames, stance), exports stance.csv
+    and compares the last quarter of 2025 with 2026 in report.html.
 
     Example: fincorpus demo --out /tmp/demo
     """
@@ -169,6 +171,11 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Folder for the sto
         out.print(f"    {reason}", style="dim", soft_wrap=True, markup=False)
     out.print(f"store:    {result.db_path}")
     out.print(f"articles: {result.csv_path} ({result.articles_exported} rows, UTF-8 with BOM)")
+    out.print(f"stance:   {result.stance_path} ({result.stance_rows} rows: each article and "
+              f"sentence toward each target it names; {result.analyzed} articles analysed)",
+              soft_wrap=True)
+    groups = " vs ".join(f"{name} ({n} articles)" for name, n in result.groups)
+    out.print(f"report:   {result.report_path} (framing compared: {groups})", soft_wrap=True)
 
 
 Repeat = typer.Option  # options that may be given several times, typed as lists below

@@ -70,12 +70,18 @@ def test_missing_file_and_bad_url_scheme(runner) -> None:
         assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_demo_fetches_the_sample_corpus_and_writes_the_csv(runner, tmp_path) -> None:
+def test_demo_fetches_analyses_and_compares_the_sample_corpus(runner, tmp_path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((tmp_path / "articles.csv").open(encoding="utf-8-sig")))
     assert len(rows) >= 20 and all(r["text"] for r in rows)
     assert "fetched over HTTP" in result.output
+    stances = list(csv.DictReader((tmp_path / "stance.csv").open(encoding="utf-8-sig")))
+    assert {r["article_id"] for r in stances} <= {r["article_id"] for r in rows}
+    assert {r["label"] for r in stances} <= {"FAVOR", "AGAINST", "NONE"} and len(stances) > len(rows)
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "2025Q4" in report and "2026" in report and "<svg" in report
+    assert (tmp_path / "report_tables").is_dir()
 
 
 def test_typer_app_is_the_entry_point() -> None:
