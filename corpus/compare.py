@@ -9,16 +9,16 @@ files (`write_tables`) or the HTML report (corpus/report.py).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
+from fincorpus.corpus.analyses import stored_analysis
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.export import write_csv
-from fincorpus.corpus.model import Analysis, Article, Entity, Score, Sentence, Stance, Token
+from fincorpus.corpus.model import Article
 from fincorpus.corpus.groups import Group
 from fincorpus.corpus.store import Store
 
@@ -72,44 +72,6 @@ def write_tables(comparison: Comparison, folder: Path) -> list[Path]:
         write_csv(frame, folder / f"{name}.csv")
         paths.append(folder / f"{name}.csv")
     return paths
-
-
-# reading the stored analysis -----------------------------------------------------------------
-
-def stored_analysis(store: Store, article_id: str) -> Analysis:
-    """An article's stored analysis rebuilt as an Analysis (token offsets found again in the
-    sentence text, since the store keeps only words); sentence scores and stances left out."""
-    q = lambda sql: store.rows(sql, (article_id,))  # noqa: E731
-    sentence_rows = q("SELECT paragraph, start, end, text, tokens FROM sentences "
-                      "WHERE article_id = ? ORDER BY idx")
-    if not sentence_rows:
-        raise BadInput(f"article {article_id} is not analysed yet; run `fincorpus analyze` first")
-    sentences = tuple(Sentence(text, start, end, par) for par, start, end, text, _ in sentence_rows)
-    tokens = tuple(_tokens(s, json.loads(row[4])) for s, row in zip(sentences, sentence_rows))
-    entities = tuple(Entity(text, kind, start, end, eid, json.loads(value) if value else None)
-                     for start, end, text, kind, eid, value in q(
-                         "SELECT start, end, text, type, entity_id, value FROM entities "
-                         "WHERE article_id = ? ORDER BY idx"))
-    scores = {"topic": [], "frame": []}
-    for kind, name, score in q("SELECT kind, name, score FROM scores WHERE article_id = ? "
-                               "AND sentence IS NULL ORDER BY rowid"):
-        scores[kind].append(Score(name, score))
-    stances = tuple(Stance(*row[:6], None, tuple(row[6:])) for row in q(
-        "SELECT target, target_id, label, p_favor, p_against, p_none, n_favor, n_against, "
-        "n_none FROM stances WHERE article_id = ? AND sentence IS NULL ORDER BY rowid"))
-    return Analysis(article_id, sentences, tokens, entities, tuple(scores["topic"]),
-                    tuple(scores["frame"]), stances=stances)
-
-
-def _tokens(sentence: Sentence, words: list) -> tuple[Token, ...]:
-    """Tokens with article offsets, each word looked up after the one before it."""
-    found, at = [], 0
-    for word, pos in words:
-        i = sentence.text.find(word, at)
-        i = at if i < 0 else i
-        found.append(Token(word, sentence.start + i, sentence.start + i + len(word), pos))
-        at = i + len(word)
-    return tuple(found)
 
 
 # the tables ----------------------------------------------------------------------------------

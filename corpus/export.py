@@ -12,12 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses
+from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses, stored_analysis
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.filters import matching_ids, parse_where
 from fincorpus.corpus.store import Store, StoredArticle
 
-LEVELS = ("article", *LEVEL_COLUMNS)
+LEVELS = ("article", *LEVEL_COLUMNS, "claim")
+
+#: The claim table's columns: numeric claims found in the analysed sentences (nlp/claims.py).
+CLAIM_COLUMNS = ("article_id", "sentence", "start", "end", "text", "subject_id", "subject",
+                 "measure", "amount", "low", "high", "unit", "qualifier", "period",
+                 "period_source", "sentence_text")
 FORMATS = ("csv", "parquet", "jsonl")
 
 #: The article table's columns, in order; the README's data dictionary documents each.
@@ -52,7 +57,8 @@ def tables(store: Store, level: str = "article", where: Iterable[str] = ()) -> p
     if level not in LEVELS:
         raise BadInput(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     filters = parse_where(where)
-    frame = _article_table(store) if level == "article" else _analysis_table(store, level)
+    build = {"article": _article_table, "claim": _claim_table}.get(level)
+    frame = build(store) if build else _analysis_table(store, level)
     if filters:
         frame = frame[frame["article_id"].isin(matching_ids(store, filters))].reset_index(drop=True)
     return frame
@@ -76,6 +82,26 @@ def _analysis_table(store: Store, level: str) -> pd.DataFrame:
         raise BadInput(f"no article is analysed yet, so there is no {level} table; "
                        "run fincorpus analyze first")
     return pd.DataFrame(list(analyses.records(level)), columns=list(LEVEL_COLUMNS[level]))
+
+
+def _claim_table(store: Store) -> pd.DataFrame:
+    """Numeric claims of every analysed article: who, what measure, what value, for when."""
+    from fincorpus.nlp.claims import extract_claims
+
+    analysed = [row[0] for row in store.rows("SELECT article_id FROM analyses ORDER BY rowid")]
+    if not analysed and store.counts()["articles"]:
+        raise BadInput("no article is analysed yet, so there is no claim table; "
+                       "run fincorpus analyze first")
+    rows = []
+    for article_id in analysed:
+        published = store.get_article(article_id).article.published_at
+        for c in extract_claims(stored_analysis(store, article_id), published):
+            v, who = c.value, c.subject
+            rows.append((c.article_id, c.sentence, c.start, c.end, c.text,
+                         who.id if who else None, who.text if who else None, c.measure,
+                         v.amount, v.low, v.high, v.unit, v.qualifier, c.time.key,
+                         c.time.source, c.sentence_text))
+    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
 
 
 def inert(value: object) -> object:
