@@ -19,7 +19,7 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import combinations
 from typing import Any, Iterable, Mapping
 
@@ -100,7 +100,24 @@ def agreement(labels: Iterable[Label], field: str | None = None,
     results: list[FieldAgreement] = []
     for name in sorted(by_field):
         results.extend(_field(name, by_field[name], coded, scheme))
+    results.extend(_pooled(by_field, scheme))
     return AgreementReport(tuple(results), sum(len(v) for v in by_field.values()))
+
+
+def _pooled(by_field: Mapping[str, list[Label]], scheme: Scheme) -> list[FieldAgreement]:
+    """One more row per field labelled toward several targets (stance:美国, stance:中国 …):
+    all its targets together, each (unit, target) pair one unit, as papers usually report it."""
+    bases: dict[str, list[str]] = defaultdict(list)
+    for name in by_field:
+        if ":" in name and _kind(name, by_field[name], scheme) == "choice":
+            bases[name.split(":")[0]].append(name)
+    rows = []
+    for base, names in sorted(bases.items()):
+        if len(names) > 1:
+            labels = [replace(label, unit_id=f"{label.unit_id}|{label.field}")
+                      for name in names for label in by_field[name]]
+            rows.append(nominal_agreement(f"{base} (all targets)", _table(base, labels), "choice"))
+    return rows
 
 
 def _field(name: str, labels: list[Label], coded: Mapping[str, set[str]],

@@ -151,3 +151,18 @@ def test_agreement_report_text_and_json():
     data = json.loads(json.dumps(report.as_dict()))
     stance = [f for f in data["fields"] if f["field"] == "stance:美联储"][0]
     assert stance["pairs"][0]["kappa"] == 0.5556 and data["labels"] == 28
+
+
+def test_a_field_toward_several_targets_also_gets_one_pooled_row():
+    from fincorpus.annotations.agreement import agreement
+    from fincorpus.corpus.model import Label
+
+    answers = {("u1", "美国"): ("AGAINST", "AGAINST"), ("u2", "美国"): ("FAVOR", "NONE"),
+               ("u1", "中国"): ("FAVOR", "FAVOR"), ("u3", "中国"): ("NONE", "NONE")}
+    labels = [Label(unit, f"stance:{target}", value, coder)
+              for (unit, target), values in answers.items()
+              for coder, value in zip(("a", "b"), values)]
+    rows = {row.field: row for row in agreement(labels, "stance").fields}
+    pooled = rows["stance (all targets)"]
+    assert pooled.units == 4 and pooled.percent == 0.75  # 3 of 4 (unit, target) pairs agree
+    assert rows["stance:美国"].units == 2

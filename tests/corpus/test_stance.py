@@ -162,3 +162,17 @@ def test_bad_where_is_a_one_line_error(analysed, db_path, runner, tmp_path, bad)
     result = runner.invoke(app, ["export", "--where", bad, "-o", str(tmp_path / "x.csv"),
                                  "--db", str(db_path)])
     assert result.exit_code == 1 and "--where" in result.output
+
+
+def test_seed_articles_read_as_a_reader_reads_them(shared, store, runner, db_path):
+    """Both real seeds, through add and analyze: against the United States, for China."""
+    for name in ("000_75a0683d00f6a402.txt", "004_06064889ae2eb9f6.txt"):
+        assert runner.invoke(app, ["add", str(shared / "seeds" / name), "--db", str(db_path)]
+                             ).exit_code == 0
+    analyze_articles(store)
+    frame = tables(store, "stance")
+    articles = frame[frame["sentence"].isna()].set_index(["article_id", "target"])["label"]
+    for article_id in frame["article_id"].unique():
+        assert articles[(article_id, "美国")] == "AGAINST"
+        assert articles[(article_id, "中国")] == "FAVOR"
+    assert frame["article_id"].nunique() == 2
