@@ -16,7 +16,7 @@ import numpy as np
 
 from fincorpus.annotations.tasks import Prediction, Task
 from fincorpus.corpus.errors import BadInput
-from fincorpus.nlp.stance import probabilities
+from fincorpus.nlp.stance import predictions
 
 STRATEGIES = ("margin", "entropy")
 _LABELS = ("FAVOR", "AGAINST", "NONE")
@@ -64,9 +64,9 @@ def next_tasks(candidates: Sequence[Task], model, n: int = 50, per_article: int 
     if not candidates:
         raise BadInput("every stance unit already has a human label (or none is analysed); "
                        "nothing left to pick")
-    proba = probabilities(model, [(task.target or "", task.text) for task in candidates])
+    labels, proba = predictions(model, [(task.target or "", task.text) for task in candidates])
     version = f"{getattr(model, 'name', type(model).__name__)}-{getattr(model, 'version', '')}"
-    scored = [replace(task, prediction=Prediction(version, (_LABELS[int(np.argmax(row))],),
-                                                  round(float(row.max()), 4)))
-              for task, row in zip(candidates, proba)]
+    scored = [replace(task, prediction=Prediction(version, (label,),
+                                                  round(float(row[_LABELS.index(label)]), 4)))
+              for task, label, row in zip(candidates, labels, proba)]
     return pick(scored, uncertainty(proba, strategy), n, per_article)

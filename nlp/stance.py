@@ -22,6 +22,7 @@ from fincorpus.nlp.stance_targets import Target, Targets
 
 #: Columns a prediction adds to its input rows, in order.
 PREDICTION_COLUMNS = ("label", "p_favor", "p_against", "p_none")
+_ORDER = ("FAVOR", "AGAINST", "NONE")
 
 
 def load_model(path: str | None = None, lexicons: Sequence[str] = (),
@@ -37,13 +38,18 @@ def load_model(path: str | None = None, lexicons: Sequence[str] = (),
     return StanceClassifier.load(path, trusted=trusted)
 
 
-def probabilities(model, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-    """(n, 3) probabilities of FAVOR, AGAINST, NONE (in that order) for (target, text) pairs."""
+def predictions(model, pairs: Sequence[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+    """Labels and (n, 3) probabilities of FAVOR, AGAINST, NONE (in that order) for (target,
+    text) pairs. The label is the model's own decision when it has a rule (a trained model
+    may discount NONE), else the likeliest."""
     if not pairs:
-        return np.zeros((0, 3))
+        return [], np.zeros((0, 3))
     proba = np.asarray(model.predict_proba(list(pairs)), dtype=float)
-    order = [list(model.classes_).index(label) for label in ("FAVOR", "AGAINST", "NONE")]
-    return proba[:, order]
+    order = [list(model.classes_).index(label) for label in _ORDER]
+    decide = getattr(model, "decide", None)
+    labels = ([str(x) for x in decide(proba)] if decide else
+              [str(model.classes_[k]) for k in proba.argmax(axis=1)])
+    return labels, proba[:, order]
 
 
 def predict_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,16 +60,12 @@ def predict_frame(model, frame: pd.DataFrame) -> pd.DataFrame:
         raise BadInput(f"the input has no {' or '.join(sorted(missing))} column; give a CSV "
                        "with columns target,text (other columns are kept)")
     pairs = list(zip(frame["target"].astype(str), frame["text"].fillna("").astype(str)))
-    proba = probabilities(model, pairs)
+    labels, proba = predictions(model, pairs)
     out = frame.copy()
-    out["label"] = [_label(row) for row in proba]
+    out["label"] = labels
     for k, column in enumerate(PREDICTION_COLUMNS[1:]):
         out[column] = proba[:, k].round(4)
     return out
-
-
-def _label(row: np.ndarray) -> str:
-    return ("FAVOR", "AGAINST", "NONE")[int(np.argmax(row))]
 
 
 class StanceStage:
@@ -90,7 +92,7 @@ class StanceStage:
 
     def warm(self) -> StanceStage:
         """Load everything the model needs now (a pool worker does it before its first batch)."""
-        probabilities(self.model, [(next(iter(self.targets)).name, "预热")])
+        predictions(self.model, [(next(iter(self.targets)).name, "预热")])
         return self
 
     def mentions(self, sentence: Sentence, entities: Sequence[Entity]) -> list[Target]:
@@ -107,10 +109,10 @@ class StanceStage:
                 for target in self.mentions(sentence, _within(sentence, named)):
                     owners.append((article, index, target))
                     pairs.append((target.name, sentence.text))
-        proba = probabilities(self.model, pairs)
+        labels, proba = predictions(self.model, pairs)
         per_article: list[list[Stance]] = [[] for _ in sentences]
-        for (article, index, target), row in zip(owners, proba):
-            per_article[article].append(_sentence_stance(target, index, row))
+        for (article, index, target), label, row in zip(owners, labels, proba):
+            per_article[article].append(_sentence_stance(target, index, label, row))
         return [tuple(roll_up(found)) + tuple(found) for found in per_article]
 
 
@@ -128,10 +130,9 @@ def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
     return inside
 
 
-def _sentence_stance(target: Target, index: int, row: np.ndarray) -> Stance:
-    label = _label(row)
+def _sentence_stance(target: Target, index: int, label: str, row: np.ndarray) -> Stance:
     return Stance(target.name, target.id, label, *(round(float(p), 4) for p in row),
-                  sentence=index, counts=tuple(int(label == k) for k in ("FAVOR", "AGAINST", "NONE")))
+                  sentence=index, counts=tuple(int(label == k) for k in _ORDER))
 
 
 def roll_up(sentence_stances: Sequence[Stance]) -> list[Stance]:

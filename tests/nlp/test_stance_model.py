@@ -16,6 +16,7 @@ from sklearn.base import clone
 from fincorpus.corpus.errors import BadInput
 from fincorpus.nlp.stance_features import MARK, StanceInputs, WordNgrams
 from fincorpus.nlp.stance_model import (
+    NONE_BIASES,
     StanceClassifier,
     fit_stance_model,
     read_labeled,
@@ -190,6 +191,31 @@ def test_fit_stance_model_chooses_by_cv_and_reports():
     assert chosen.model == "lr" and hasattr(chosen, "classes_")
     assert "configuration" in report.to_text() and report.as_dict()["cv_folds"] == 3
     assert chosen.card_["selection"]["chosen"] == report.chosen
+
+
+def test_decide_takes_none_bias_off_none_before_the_argmax(model):
+    proba = np.array([[0.30, 0.25, 0.45], [0.10, 0.20, 0.70], [0.50, 0.40, 0.10]])
+    assert list(StanceClassifier().decide(proba)) == ["NONE", "NONE", "AGAINST"]
+    assert list(StanceClassifier(none_bias=0.2).decide(proba)) == ["AGAINST", "NONE", "AGAINST"]
+    assert StanceClassifier().decide(np.zeros((0, 3))).shape == (0,)
+    assert list(model.predict(NEW)) == list(model.decide(model.predict_proba(NEW)))
+    biased = clone(model).set_params(none_bias=1.0).fit(TRAIN[["target", "text"]],
+                                                         TRAIN["label"])
+    assert np.array_equal(biased.predict_proba(NEW), model.predict_proba(NEW))
+    assert "NONE" not in set(biased.predict(NEW))
+
+
+def test_fit_stance_model_chooses_none_bias_out_of_fold():
+    X, y = TRAIN[["target", "text"]], TRAIN["label"]
+    base = {"word_ngrams": None, "lexicon": False, "model": "lr"}
+    chosen, report = fit_stance_model(X, y, cv=3, grid=[{"C": 0.5}], base=base)
+    assert chosen.none_bias == report.none_bias and report.none_bias in NONE_BIASES
+    assert report.biased_f_avg >= report.results[0]["f_avg"]
+    assert report.as_dict()["none_bias"] == report.none_bias
+    assert "none_bias" in report.to_text()
+    fixed, report = fit_stance_model(X, y, cv=3, grid=[{"C": 0.5}],
+                                     base={**base, "none_bias": 0.0})
+    assert fixed.none_bias == 0.0 and report.biased_f_avg is None
 
 
 # labelled files ----------------------------------------------------------------------
