@@ -60,14 +60,25 @@ class Adjudication:
         return {**{how: found[how] for how in HOW}, "ties": len(self.ties)}
 
 
-def adjudicate(labels: Iterable[Label], decisions: Mapping[tuple[str, str], str] | None = None,
+def adjudicate(labels: Iterable[Label], decisions: Decisions | None = None,
                scheme: Scheme | None = None) -> Adjudication:
-    """Majority vote per unit and single-choice field; `decisions` ((unit, field) -> value)
-    settle ties and may override a vote."""
+    """Gold labels of every labelled unit and field, and the ties left. `decisions` settle
+    ties and may override a vote: (unit, field) -> value for a single-choice field,
+    (unit, field, value) -> present/absent for a multi-label one, (unit, field, start, end,
+    tag) -> keep/drop for a span (what `read_decisions` gives)."""
     scheme = scheme or Scheme.load()
     decisions = decisions or {}
+    groups, coders = _groups(labels, scheme)
+    _check_decisions(decisions, groups, scheme)
     gold, ties = [], []
-    for (unit_id, field), votes in sorted(_votes(labels, scheme).items()):
+    for (unit_id, field), (kind, found) in sorted(groups.items()):
+        if kind != "choice":
+            outcome = _decide_set(unit_id, field, kind, found, coders[unit_id], decisions,
+                                  scheme)
+            (gold if isinstance(outcome, Gold) else ties).extend(
+                [outcome] if isinstance(outcome, Gold) else outcome)
+            continue
+        votes = _choice_votes(found)
         decided = decisions.get((unit_id, field))
         if decided is not None:
             gold.append(Gold(unit_id, field, decided, "adjudicated", votes))
@@ -77,11 +88,6 @@ def adjudicate(labels: Iterable[Label], decisions: Mapping[tuple[str, str], str]
             gold.append(Gold(unit_id, field, outcome.value, outcome.decided_by, votes))
         else:
             ties.append(Tie(unit_id, field, outcome, votes))
-    unknown = sorted(set(decisions) - {(g.unit_id, g.field) for g in gold})
-    if unknown:
-        unit_id, field = unknown[0]
-        raise BadInput(f"the decisions name unit {unit_id} field {field}, which no coder "
-                       "labelled; fix the unit_id or field in the decisions file")
     return Adjudication(tuple(gold), tuple(ties))
 
 

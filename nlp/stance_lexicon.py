@@ -188,9 +188,11 @@ class LexiconStance:
         found, per_kind = cache[text]
         if not any(cue.kind == "eval" for _, _, cue in found):
             return []
-        layout = Layout(text)
+        if "layout" not in per_kind:  # the same for every target of this text
+            per_kind["layout"] = layout = Layout(text)
+            per_kind["mods"] = Modifiers(found, layout)
+        layout, mods = per_kind["layout"], per_kind["mods"]
         mentions = self._mentions(target, text, per_kind, found)
-        mods = Modifiers(found, layout)
         return [self._weigh(text, start, end, cue, target, layout, mentions, mods)
                 for start, end, cue in found if cue.kind == "eval"]
 
@@ -213,7 +215,10 @@ class LexiconStance:
                       if e.id and e.id != target.id and gaz(e.id) != target.id]
             own = _merge(own, affiliated)
         else:
-            others = [(a, b) for t, a, b in targets.mentions(text) if t != target and not t.is_actor]
+            if "terms" not in per_kind:
+                per_kind["terms"] = [(t, a, b) for t, a, b in targets.mentions(text)
+                                     if not t.is_actor]
+            others = [(a, b) for t, a, b in per_kind["terms"] if t != target]
         taken = [(a, b) for a, b, _ in own]
         others = [o for o in others if not any(a < o[1] and o[0] < b for a, b in taken)]
         acts = [(a, b) for a, b, cue in found if "act" in cue.flags]

@@ -73,7 +73,9 @@ class Targets:
             self._by_key.setdefault(target.id, target)
             self._by_key.setdefault(target.name, target)
         self._by_alias = {fold(alias): t for t in self._targets for alias in t.aliases}
+        self._by_id = {t.id: t for t in self._targets}
         self._matcher = TermMatcher(self._by_alias)
+        self._recent: dict[str, list[tuple[int, int, Target]]] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None, gazetteer: Any = None) -> Targets:
@@ -127,11 +129,21 @@ class Targets:
         `entities` are the text's gazetteer-linked entities, if the caller has them: an
         entity whose id is a target's counts as a mention of it (中美's 美 as 美国).
         """
-        by_id = {t.id: t for t in self._targets}
+        by_id = self._by_id
         offers = [(e.start, e.end, by_id[e.id]) for e in entities if e.id in by_id]
-        offers += [(m.start, m.end, self._by_alias[m.key]) for m in self._matcher.find(text)
-                   if not _after_number(text, m.start)]
-        return _leftmost_longest(offers)
+        return _leftmost_longest(offers + self._alias_offers(text))
+
+    def _alias_offers(self, text: str) -> list[tuple[int, int, Target]]:
+        """Alias matches in `text`; the last few texts are remembered, because analyze asks
+        for the same sentence once to find its targets and again for each target's stance."""
+        found = self._recent.get(text)
+        if found is None:
+            if len(self._recent) >= 256:
+                self._recent.clear()
+            found = self._recent[text] = [
+                (m.start, m.end, self._by_alias[m.key]) for m in self._matcher.find(text)
+                if not _after_number(text, m.start)]
+        return found
 
     def mentions_of(self, target: Target, text: str,
                     entities: Sequence[Entity] = ()) -> list[tuple[int, int]]:
