@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
 from fincorpus.corpus.errors import BadInput
+from fincorpus.nlp.datafiles import read_data
 from fincorpus.corpus.model import Label
 
 BUNDLED = "data/scheme.toml"
@@ -45,16 +45,7 @@ class Scheme:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Scheme:
         """The bundled scheme, or the user's TOML file at `path` (same layout), checked."""
-        if path is None:
-            source = f"fincorpus/annotations/{BUNDLED}"
-            text = resources.files("fincorpus.annotations").joinpath(BUNDLED).read_text("utf-8")
-        else:
-            source = str(path)
-            try:
-                text = Path(path).read_text("utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise BadInput(f"{source}: cannot read the scheme file ({exc}); "
-                               "pass a UTF-8 TOML file") from exc
+        text, source = read_data("fincorpus.annotations", BUNDLED, path, "scheme file")
         return cls(parse_fields(text, source), source)
 
     def get(self, field: str) -> FieldSpec | None:

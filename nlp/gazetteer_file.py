@@ -9,11 +9,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fincorpus.corpus.errors import BadInput
+from fincorpus.nlp.datafiles import read_data
 
 TYPES = ("LOC", "ORG", "PER")
 _ID = re.compile(r"Q[1-9]\d*|[a-z]+:[a-z0-9][a-z0-9.-]*")
@@ -76,16 +76,8 @@ class GazetteerData:
 
 def read_gazetteer(path: str | Path | None = None) -> GazetteerData:
     """Read and check a gazetteer file; the bundled one when `path` is None."""
-    if path is None:
-        source = "fincorpus/nlp/data/gazetteer.toml"
-        text = resources.files("fincorpus.nlp").joinpath("data/gazetteer.toml").read_text("utf-8")
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise GazetteerError(f"{source}: cannot read the gazetteer ({exc}); "
-                                 "pass a UTF-8 TOML file") from exc
+    text, source = read_data("fincorpus.nlp", "data/gazetteer.toml", path, "gazetteer",
+                             GazetteerError)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

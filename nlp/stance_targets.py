@@ -22,11 +22,11 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fincorpus.corpus.errors import BadInput
+from fincorpus.nlp.datafiles import read_data
 from fincorpus.corpus.model import Entity
 from fincorpus.nlp.terms import TermMatcher, fold
 
@@ -83,16 +83,7 @@ class Targets:
 
         `gazetteer` gives the aliases of gazetteer targets (default: the bundled gazetteer).
         """
-        if path is None:
-            source = f"fincorpus/nlp/{BUNDLED}"
-            text = resources.files("fincorpus.nlp").joinpath(BUNDLED).read_text("utf-8")
-        else:
-            source = str(path)
-            try:
-                text = Path(path).read_text("utf-8-sig")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise BadInput(f"{source}: cannot read the targets file ({exc}); "
-                               "pass a UTF-8 TOML file") from exc
+        text, source = read_data("fincorpus.nlp", BUNDLED, path, "targets file")
         if gazetteer is None:
             from fincorpus.nlp.gazetteer import default_gazetteer
             gazetteer = default_gazetteer()
