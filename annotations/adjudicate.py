@@ -94,11 +94,15 @@ def adjudicate(labels: Iterable[Label], decisions: Decisions | None = None,
     decisions = decisions or {}
     groups, coders = _groups(labels, scheme)
     _check_decisions(decisions, groups, scheme)
+    per_item: dict[tuple[str, str], dict[tuple, str]] = defaultdict(dict)
+    for key, word in decisions.items():
+        if len(key) > 2:
+            per_item[key[:2]][key[2:]] = word
     gold, ties = [], []
     for (unit_id, field), (kind, found) in sorted(groups.items()):
         if kind != "choice":
-            outcome = _decide_set(unit_id, field, kind, found, coders[unit_id], decisions,
-                                  scheme)
+            outcome = _decide_set(unit_id, field, kind, found, coders[unit_id],
+                                  per_item.get((unit_id, field), {}), scheme)
             if isinstance(outcome, Gold):
                 gold.append(outcome)
             else:
@@ -142,8 +146,8 @@ def _groups(labels: Iterable[Label], scheme: Scheme
     for key, found in by_field.items():
         spec = scheme.get(key[1])
         kind = spec.kind if spec is not None else (
-            "span" if any(l.start is not None for l in found) else "choice")
-        found = [l for l in found if (l.start is not None) == (kind == "span")]
+            "span" if any(x.start is not None for x in found) else "choice")
+        found = [x for x in found if (x.start is not None) == (kind == "span")]
         if found:
             groups[key] = (kind, found)
     return groups, coders
@@ -162,13 +166,13 @@ def _choice_votes(labels: list[Label]) -> Votes:
 
 
 def _decide_set(unit_id: str, field: str, kind: str, labels: list[Label], coders: set[str],
-                decisions: Decisions, scheme: Scheme) -> Gold | list[Tie]:
-    """The gold label of a multi-label or span field on one unit, or its ties."""
+                decisions: Mapping[tuple, str], scheme: Scheme) -> Gold | list[Tie]:
+    """The gold label of a multi-label or span field on one unit, or its ties; `decisions`:
+    item key (value,) or (start, end, tag) -> the adjudicator's word."""
     span = kind == "span"
     words = DECISION_WORDS[kind]
     found = marks(labels, span)
-    decided = {key[2:]: words[word.lower()] for key, word in decisions.items()
-               if key[:2] == (unit_id, field)}
+    decided = {key: words[word.lower()] for key, word in decisions.items()}
     if not span:
         for key in decided:
             found.setdefault(key, Item(key[0]))  # a value no coder chose, decided all the same

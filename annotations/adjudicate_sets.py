@@ -26,7 +26,8 @@ from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
 
 #: The words of the decision column, per field kind, and what they mean (in gold or not).
-DECISION_WORDS = {"multi": {"present": True, "absent": False}, "span": {"keep": True, "drop": False}}
+DECISION_WORDS = {"multi": {"present": True, "absent": False},
+                  "span": {"keep": True, "drop": False}}
 #: How a coder's choice of the disputed value or span shows in the ties file's votes column.
 VOTE_WORDS = {"multi": ("present", "absent"), "span": ("marked", "not marked")}
 
@@ -65,7 +66,8 @@ class Item:
 
     def describe(self) -> str:
         """`3-6 ORG 美联储 [alice, bob]`: a span (or value) and who marked it, for a person."""
-        what = self.value if self.start is None else f"{self.start}-{self.end} {self.value} {self.text}"
+        what = self.value if self.start is None else \
+            f"{self.start}-{self.end} {self.value} {self.text}"
         return f"{what} [{', '.join(self.coders) or 'nobody'}]"
 
 

@@ -162,7 +162,12 @@ def adjudicate_command(
         scheme: SchemeOption = None) -> None:
     """Gold labels by majority vote; ties go to a CSV for a person to decide.
 
-    Each gold label records how it was decided: unanimous, majority, adjudicated, single-coder.
+    Stance: the value most coders chose. Frames: each value present or absent by a strict
+    majority of the unit's coders. Entities: each span a strict majority marked exactly.
+    The ties file has one row per decision: the tied stance (write one of the candidates), a
+    frame in dispute (present or absent), a span in dispute with its text and the spans it
+    overlaps (keep or drop). Each gold label records how it was decided: unanimous, majority,
+    adjudicated, single-coder.
 
     Example: fincorpus annotate adjudicate --db study.db -o ties.csv
 
@@ -184,8 +189,9 @@ def adjudicate_command(
         text = sheet_text(tie_rows(outcome.ties, texts))
         if output:
             output.write_text("\ufeff" + text, encoding="utf-8", newline="")
-            out.print(f"wrote the ties to {output}: fill in the decision column, then run "
-                      f"again with --decisions {output}", markup=False, soft_wrap=True)
+            out.print(f"wrote the ties to {output}: fill in the decision column (one of the "
+                      f"candidates), then run again with --decisions {output}", markup=False,
+                      soft_wrap=True)
         else:
             sys.stdout.write(text)
 

@@ -1,4 +1,4 @@
-"""Human labels and gold labels in the store (schema v5), apart from the model's output.
+"""Human labels and gold labels in the store (schema v5, v6), apart from the model's output.
 
 Labels come in from files (`import_files`): each file's labels are read by the annotation
 readers, every unit must be a stored unit, and every span is checked against the stored unit
@@ -16,7 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from fincorpus.annotations.adjudicate import Adjudication, Gold, adjudicate, read_decisions
+from fincorpus.annotations.adjudicate import (Adjudication, Gold, Item, adjudicate,
+                                              read_decisions)
 from fincorpus.annotations.agreement import agreement
 from fincorpus.annotations.datasets import datasheet, examples, split, write_dataset
 from fincorpus.annotations.import_tasks import read_exported
@@ -70,18 +71,23 @@ class LabelStore:
         """Replace every gold label with these, in one transaction; how many."""
         now = utcnow().isoformat()
         rows = [(g.unit_id, g.field, g.value, split_unit(g.unit_id)[0], g.decided_by,
-                 json.dumps(dict(g.votes), ensure_ascii=False, sort_keys=True), now) for g in gold]
+                 json.dumps(dict(g.votes), ensure_ascii=False, sort_keys=True), now,
+                 json.dumps([i.as_dict() for i in g.items], ensure_ascii=False)
+                 if g.items else None) for g in gold]
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM gold")
-            conn.executemany("INSERT INTO gold VALUES (?,?,?,?,?,?,?)", rows)
+            conn.executemany("INSERT INTO gold (unit_id, field, value, article_id, decided_by,"
+                             " votes, decided_at, detail) VALUES (?,?,?,?,?,?,?,?)", rows)
         return len(rows)
 
     def gold(self) -> list[Gold]:
         """Every gold label, by unit and field."""
-        rows = self.store.rows("SELECT unit_id, field, value, decided_by, votes FROM gold"
-                               " ORDER BY unit_id, field")
-        return [Gold(u, f, v, how, tuple(sorted(json.loads(votes).items())))
-                for u, f, v, how, votes in rows]
+        rows = self.store.rows("SELECT unit_id, field, value, decided_by, votes, detail FROM"
+                               " gold ORDER BY unit_id, field")
+        return [Gold(u, f, v, how, tuple(sorted((c, _tupled(x)) for c, x in
+                                                json.loads(votes).items())),
+                     tuple(Item.from_dict(d) for d in json.loads(detail or "[]")))
+                for u, f, v, how, votes, detail in rows]
 
     def labelled(self) -> set[tuple[str, str]]:
         """(unit, field) pairs that carry a human label."""
@@ -89,6 +95,11 @@ class LabelStore:
 
     def _count(self) -> int:
         return self.store.rows("SELECT count(*) FROM labels")[0][0]
+
+
+def _tupled(value):
+    """A JSON value with its lists made tuples (a coder's frames or spans, as voted)."""
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
 
 
 def import_files(store: Store, paths: Iterable[str | Path], coder: str | None = None,
@@ -258,8 +269,24 @@ def adjudicate_store(store: Store, decisions: str | Path | None = None,
         raise BadInput("no labels in the store; import the coders' files first "
                        "(fincorpus annotate import FILE... --db DB)")
     outcome = adjudicate(labels, chosen, scheme)
+    check_gold_spans(store, outcome)
     LabelStore(store).put_gold(outcome.gold)
     return outcome, unit_texts(store, {tie.unit_id for tie in outcome.ties})
+
+
+def check_gold_spans(store: Store, outcome: Adjudication) -> None:
+    """Refuse a gold or tied span whose text is not what the stored unit text reads there
+    (as imports do), so that neither the gold label nor the ties file shows drifted text."""
+    spans = [(g.unit_id, g.field, item) for g in outcome.gold for item in g.items]
+    spans += [(t.unit_id, t.field, t.item) for t in outcome.ties if t.item is not None]
+    spans = [(u, f, item) for u, f, item in spans if item.start is not None]
+    texts = unit_texts(store, {u for u, _, _ in spans})
+    for unit_id, field, item in spans:
+        if unit_id not in texts:
+            raise BadInput(f"gold span of unit {unit_id} ({field}): the unit is not in the "
+                           "store; import labels of units exported from this store")
+        resolve_span(texts[unit_id], item.start, item.end, item.text,
+                     f"gold: unit {unit_id} ({field})", "codepoints", "codepoints")
 
 
 def build_dataset(store: Store, out: str | Path, seed: int = 0, test: float = 0.2,

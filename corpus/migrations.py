@@ -198,7 +198,16 @@ CREATE TABLE gold (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# v6: gold labels of multi-label and span fields too. Their `value` is a JSON array (the values
+# present, or the gold spans as [start, end, tag, text]), their `votes` coder -> JSON array, and
+# `detail` the decision on each value or span, NULL for a single-choice field: a JSON array of
+# {value, start, end, text, present, decided_by, coders}. (No SQL comment on the ALTER line:
+# SQLite copies it into the table's stored definition, where it would swallow the ")".)
+_V6 = """
+ALTER TABLE gold ADD COLUMN detail TEXT
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -32,9 +32,10 @@ def test_adjudicate_ties_then_decisions():
     found = (labels("a1/0", "stance:美国", alice="NONE", bob="AGAINST")
              + labels("a1/1", "stance:美国", alice="FAVOR", bob="FAVOR")
              + labels("a1/2", "stance:美国", alice="FAVOR", bob="NONE", carol="NONE")
-             + [Label("a1", "entities", "ORG", "alice", 0, 2, "美国")])  # spans: not voted on
+             + [Label("a1", "entities", "ORG", "alice", 0, 2, "美国")])  # one coder's span
     first = adjudicate(found)
-    assert [(g.unit_id, g.decided_by) for g in first.gold] == [("a1/1", "unanimous"),
+    assert [(g.unit_id, g.decided_by) for g in first.gold] == [("a1", "single-coder"),
+                                                              ("a1/1", "unanimous"),
                                                               ("a1/2", "majority")]
     [tie] = first.ties
     assert tie.candidates == ("AGAINST", "NONE") and tie.votes == (("alice", "NONE"),
@@ -45,6 +46,7 @@ def test_adjudicate_ties_then_decisions():
                                 ("a1/2", "stance:美国"): "FAVOR"})
     assert not second.ties
     assert {g.unit_id: (g.value, g.decided_by) for g in second.gold} == {
+        "a1": ('[[0, 2, "ORG", "美国"]]', "single-coder"),
         "a1/0": ("AGAINST", "adjudicated"), "a1/1": ("FAVOR", "unanimous"),
         "a1/2": ("FAVOR", "adjudicated")}
     with pytest.raises(BadInput, match="unit zz/1 field stance:美国, which no coder"):
