@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -38,13 +37,18 @@ def load_model(path: str | None = None, lexicons: Sequence[str] = (),
     return StanceClassifier.load(path, trusted=trusted)
 
 
-def predictions(model, pairs: Sequence[tuple[str, str]]) -> tuple[list[str], np.ndarray]:
+def predictions(model, pairs: Sequence[tuple[str, str]],
+                entities: Sequence[Sequence[Entity]] | None = None
+                ) -> tuple[list[str], np.ndarray]:
     """Labels and (n, 3) probabilities of FAVOR, AGAINST, NONE (in that order) for (target,
     text) pairs. The label is the model's own decision when it has a rule (a trained model
-    may discount NONE), else the likeliest."""
+    may discount NONE), else the likeliest. `entities`: each text's linked entities, for a
+    model that reads them (the lexicon baseline; else it finds them itself)."""
     if not pairs:
         return [], np.zeros((0, 3))
-    proba = np.asarray(model.predict_proba(list(pairs)), dtype=float)
+    extra = {"entities": entities} if entities is not None and getattr(
+        model, "uses_entities", False) else {}
+    proba = np.asarray(model.predict_proba(list(pairs), **extra), dtype=float)
     order = [list(model.classes_).index(label) for label in _ORDER]
     decide = getattr(model, "decide", None)
     labels = ([str(x) for x in decide(proba)] if decide else
@@ -103,13 +107,16 @@ class StanceStage:
                      entities: Sequence[Sequence[Entity]]) -> list[tuple[Stance, ...]]:
         """Each article's stances (article level first, then per sentence) from its sentences
         and its entities (offsets into the article text, sorted by start)."""
-        owners, pairs = [], []
+        owners, pairs, inside = [], [], []
         for article, (found, named) in enumerate(zip(sentences, entities)):
+            linked = [e for e in named if e.id]
             for index, sentence in enumerate(found):
-                for target in self.mentions(sentence, _within(sentence, named)):
+                own = _within(sentence, linked)
+                for target in self.mentions(sentence, own):
                     owners.append((article, index, target))
                     pairs.append((target.name, sentence.text))
-        labels, proba = predictions(self.model, pairs)
+                    inside.append(own)
+        labels, proba = predictions(self.model, pairs, inside)
         per_article: list[list[Stance]] = [[] for _ in sentences]
         for (article, index, target), label, row in zip(owners, labels, proba):
             per_article[article].append(_sentence_stance(target, index, label, row))
@@ -117,15 +124,13 @@ class StanceStage:
 
 
 def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
-    """The entities inside a sentence, offsets moved into the sentence."""
-    starts = [e.start for e in entities]
-    at = bisect_left(starts, sentence.start)
-    inside = []
+    """The entities inside a sentence (sorted by start), offsets moved into the sentence."""
+    at = bisect_left(entities, sentence.start, key=lambda e: e.start)
+    inside, base = [], sentence.start
     while at < len(entities) and entities[at].start < sentence.end:
-        entity = entities[at]
-        if entity.end <= sentence.end:
-            inside.append(replace(entity, start=entity.start - sentence.start,
-                                  end=entity.end - sentence.start))
+        e = entities[at]
+        if e.end <= sentence.end:
+            inside.append(Entity(e.text, e.type, e.start - base, e.end - base, e.id, e.value))
         at += 1
     return inside
 

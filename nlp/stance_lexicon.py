@@ -111,6 +111,8 @@ class LexiconStance:
     name = "fincorpus-stance-lexicon"
     version = "1"
     classes_ = np.array(LABELS)
+    #: predict_proba takes the texts' entities: analyze passes those it found already.
+    uses_entities = True
 
     def __init__(self, lexicons: Sequence[str | Path] = (), targets: Targets | None = None) -> None:
         self.lexicons = tuple(str(p) for p in lexicons)
@@ -154,9 +156,15 @@ class LexiconStance:
                 for target, text, evidence in self._evidence_many(X)]
         return np.array(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
 
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """(n × 3) probabilities, columns in LABELS order (AGAINST, FAVOR, NONE)."""
-        rows = [_proba(*_totals(evidence)) for _, _, evidence in self._evidence_many(X)]
+    def predict_proba(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
+                      ) -> np.ndarray:
+        """(n × 3) probabilities, columns in LABELS order (AGAINST, FAVOR, NONE).
+
+        `entities`: each row's gazetteer-linked entities (offsets into its text), when the
+        caller has them (analyze does); else the gazetteer is run on each text.
+        """
+        rows = [_proba(*_totals(evidence))
+                for _, _, evidence in self._evidence_many(X, entities)]
         return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -170,12 +178,15 @@ class LexiconStance:
         """The evidence behind one prediction, in text order."""
         return self._evidence(self._targets().resolve(target), text, {})
 
-    def _evidence_many(self, X: Any) -> list[tuple[Target, str, list[Evidence]]]:
+    def _evidence_many(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
+                       ) -> list[tuple[Target, str, list[Evidence]]]:
         targets = self._targets()
         cache: dict[str, Any] = {}  # per call: one scan per distinct text
         out = []
-        for raw_target, text in _pairs(X):
+        for row, (raw_target, text) in enumerate(_pairs(X)):
             target = targets.resolve(raw_target)
+            if entities is not None and text not in cache:
+                cache[text] = (self.cues.find(text), {"entities": entities[row]})
             out.append((target, text, self._evidence(target, text, cache)))
         return out
 
