@@ -222,7 +222,8 @@ def _group_of(groups) -> dict[str, str]:
 def _claim_tables(groups, found) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Numeric claims aligned across two or more articles (one row per claim), and the pairs of
     claims from different articles whose values conflict, with both sentences."""
-    from fincorpus.nlp.claims import align, conflicts, extract_claims
+    from fincorpus.nlp.claim_align import align, conflicts
+    from fincorpus.nlp.claims import extract_claims
 
     sets = [extract_claims(an, article.published_at) for article, an in found.values()]
     aligned = [g for g in align(*sets) if len({c.article_id for c in g.claims}) > 1]

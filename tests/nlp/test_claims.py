@@ -9,14 +9,8 @@ from pathlib import Path
 import pytest
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Analysis
-from fincorpus.nlp.claims import (
-    MeasureTable,
-    align,
-    compatible,
-    conflicts,
-    extract_claims,
-    period_key,
-)
+from fincorpus.nlp.claim_align import align, compatible, conflicts
+from fincorpus.nlp.claims import MeasureTable, extract_claims, period_key
 from fincorpus.nlp.entities import EntityTagger
 from fincorpus.nlp.text import split_sentences
 
