@@ -57,6 +57,10 @@ class Analyses:
     def count(self) -> int:
         return self.store.rows("SELECT count(*) FROM analyses")[0][0]
 
+    def analysed(self) -> list[str]:
+        """Ids of the analysed articles, in the order they were stored."""
+        return [row[0] for row in self.store.rows("SELECT article_id FROM analyses ORDER BY rowid")]
+
     def records(self, level: str, article_id: str | None = None) -> Iterator[dict]:
         """One dict per unit of `level` (sentence, entity, topic, frame, stance), columns as
         LEVEL_COLUMNS.
@@ -94,9 +98,8 @@ class Analyses:
                  f"{where} ORDER BY t.rowid")
         for row in self.store.rows(query, params):
             counts = row[8:11]
-            n = sum(counts) or 1
-            yield dict(zip(LEVEL_COLUMNS["stance"], (
-                *row[:8], sum(counts), *(round(c / n, 4) for c in counts), *row[11:])))
+            yield dict(zip(LEVEL_COLUMNS["stance"], (*row[:8], sum(counts), *shares(counts),
+                                                     *row[11:])))
 
     def find_article(self, ref: str) -> str:
         """The id of the one stored article that `ref` names: its id, DOCID or URL, or an id prefix."""
@@ -110,6 +113,12 @@ class Analyses:
             raise BadInput(f"{what} matches {ref!r}; give an id from `fincorpus export "
                            "--level article` (or a DOCID or URL)")
         return rows[0][0]
+
+
+def shares(counts: tuple[int, ...]) -> tuple[float, ...]:
+    """Each count's share of their sum (0 when all are 0), to 4 places: stance shares."""
+    total = sum(counts) or 1
+    return tuple(round(c / total, 4) for c in counts)
 
 
 class AnalysisRows(NamedTuple):

@@ -45,8 +45,7 @@ def train(data: DataFile = None,
     frame = read_labeled(data)
     model, report = fit_stance_model(frame, frame["label"], seed=seed, cv=folds, data_path=data)
     model.save(output)
-    out.print(report.to_text() if hasattr(report, "to_text") else str(report), markup=False,
-              soft_wrap=True)
+    out.print(report.to_text(), markup=False, soft_wrap=True)
     out.print(f"saved the model and its card to {output}/", markup=False)
 
 

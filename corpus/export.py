@@ -88,7 +88,7 @@ def _claim_table(store: Store) -> pd.DataFrame:
     """Numeric claims of every analysed article: who, what measure, what value, for when."""
     from fincorpus.nlp.claims import extract_claims
 
-    analysed = [row[0] for row in store.rows("SELECT article_id FROM analyses ORDER BY rowid")]
+    analysed = Analyses(store).analysed()
     if not analysed and store.counts()["articles"]:
         raise BadInput("no article is analysed yet, so there is no claim table; "
                        "run fincorpus analyze first")

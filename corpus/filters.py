@@ -46,8 +46,10 @@ def matching_ids(store: Store, where: dict[str, list[str]]) -> set[str]:
     if "topic" in where:
         kept &= {a for a, topic in top_topics(store).items() if topic in where["topic"]}
     if "target" in where:
-        kept &= _ids(store, "SELECT article_id FROM stances WHERE sentence IS NULL"
-                            " AND (target IN ({0}) OR target_id IN ({0}))", where["target"] * 2)
+        names = set(where["target"])
+        kept &= {a for a, target, target_id in store.rows(
+            "SELECT article_id, target, target_id FROM stances WHERE sentence IS NULL")
+            if target in names or target_id in names}
     return kept
 
 
@@ -81,12 +83,6 @@ def _host(site: str) -> str:
     """A site as compared: lower case, without a leading www."""
     site = site.strip().lower()
     return site[4:] if site.startswith("www.") else site
-
-
-def _ids(store: Store, query: str, params: list[str]) -> set[str]:
-    """Article ids a query gives; each `{0}` in it stands for one placeholder per value."""
-    marks = ", ".join("?" * (len(params) // max(query.count("{0}"), 1)))
-    return {row[0] for row in store.rows(query.format(marks), tuple(params))}
 
 
 def _day(value: str, where: str) -> date:

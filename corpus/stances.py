@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from fincorpus.corpus.analyses import Analyses
+from fincorpus.corpus.analyses import Analyses, shares, stored_analysis
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.model import Entity, Sentence
 from fincorpus.corpus.store import Store
 
 #: Columns of `article_stances`, in order.
@@ -23,23 +22,16 @@ def article_stances(store: Store, model, targets) -> pd.DataFrame:
     """
     from fincorpus.nlp.stance import StanceStage
 
-    analyses = Analyses(store)
-    ids = [row[0] for row in store.rows("SELECT article_id FROM analyses ORDER BY rowid")]
+    ids = Analyses(store).analysed()
     if not ids:
         raise BadInput("no article is analysed yet; run fincorpus analyze first")
-    stage = StanceStage(model, targets)
+    analyses = [stored_analysis(store, article_id) for article_id in ids]
+    found = StanceStage(model, targets).stances_many([a.sentences for a in analyses],
+                                                     [a.entities for a in analyses])
     rows = []
-    for article_id in ids:
-        sentences = [Sentence(r["text"], r["start"], r["end"], r["paragraph"])
-                     for r in analyses.records("sentence", article_id)]
-        entities = [Entity(r["text"], r["type"], r["start"], r["end"], r["entity_id"])
-                    for r in analyses.records("entity", article_id)]
+    for article_id, stances in zip(ids, found):  # the model scores all articles in one call
         title = store.get_article(article_id).article.title
-        for stance in stage.stances_many([sentences], [entities])[0]:
-            if stance.sentence is not None:
-                continue
-            n = sum(stance.counts) or 1
-            rows.append((article_id, title, stance.target, stance.target_id, stance.label,
-                         stance.p_favor, stance.p_against, stance.p_none, sum(stance.counts),
-                         *(round(c / n, 4) for c in stance.counts)))
+        rows += [(article_id, title, s.target, s.target_id, s.label, s.p_favor, s.p_against,
+                  s.p_none, sum(s.counts), *shares(s.counts))
+                 for s in stances if s.sentence is None]
     return pd.DataFrame(rows, columns=list(ARTICLE_STANCE_COLUMNS))
