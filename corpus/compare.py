@@ -1,10 +1,11 @@
 """Framing side by side: groups of stored articles and the tables that compare them.
 
 A group (corpus/groups.py) is a name and the ids of its articles, picked by id or by the
-filters of `export --where`. `compare(store, groups)` returns a `Comparison`: one DataFrame per view (stance toward each
-target, frames, topics, entity salience, distinctive words, aligned numeric claims and their
-conflicts, near-duplicate passages), read from the stored analyses, for a notebook, the CSV
-files (`write_tables`) or the HTML report (corpus/report.py).
+filters of `export --where`. `compare(store, groups)` returns a `Comparison`: one DataFrame
+per view (stance toward each target, frames, topics, entity salience, distinctive words,
+aligned numeric claims and their conflicts, near-duplicate passages), read from the stored
+analyses, for a notebook, the CSV files (`write_tables`) or the HTML report
+(corpus/report.py).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import pandas as pd
 from fincorpus.corpus.analyses import stored_analysis
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.export import write_csv
-from fincorpus.corpus.model import Article
 from fincorpus.corpus.groups import Group
+from fincorpus.corpus.model import Article
 from fincorpus.corpus.store import Store
 
 LABELS = ("FAVOR", "AGAINST", "NONE")
@@ -55,11 +56,12 @@ def compare(store: Store, groups: list[Group], top_words: int = 30,
                        "article ids or --group NAME=… options")
     ids = list(dict.fromkeys(i for g in groups for i in g.ids))
     found = {i: (store.get_article(i).article, stored_analysis(store, i)) for i in ids}
+    member = _group_of(groups)
     return Comparison(
         _group_table(groups, found), _stance_table(groups, found), _frame_table(groups, found),
         _topic_table(groups, found), _entity_table(groups, found),
-        _word_table(groups, found, top_words), *_claim_tables(groups, found),
-        _duplicate_table(groups, found, duplicate_threshold))
+        _word_table(groups, found, top_words), *_claim_tables(found, member),
+        _duplicate_table(found, member, duplicate_threshold))
 
 
 def write_tables(comparison: Comparison, folder: Path) -> list[Path]:
@@ -170,9 +172,12 @@ def _entity_table(groups, found) -> pd.DataFrame:
     gazetteer, rows = default_gazetteer(), []
     for group in groups:
         chars = sum(_chars(found[i][0]) for i in group.ids)
-        mentions = [(e, i) for i in group.ids for e in found[i][1].entities if e.id]
-        for entity_id in sorted({e.id for e, _ in mentions}):
-            same = [(e, i) for e, i in mentions if e.id == entity_id]
+        by_id: dict[str, list] = {}
+        for i in group.ids:
+            for e in found[i][1].entities:
+                if e.id:
+                    by_id.setdefault(e.id, []).append((e, i))
+        for entity_id, same in sorted(by_id.items()):
             entry = gazetteer.entry(entity_id)
             name = entry.name if entry else Counter(e.text for e, _ in same).most_common(1)[0][0]
             rows.append({"group": group.name, "entity_id": entity_id, "name": name,
@@ -219,7 +224,7 @@ def _group_of(groups) -> dict[str, str]:
     return {i: "; ".join(n) for i, n in names.items()}
 
 
-def _claim_tables(groups, found) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _claim_tables(found, member: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Numeric claims aligned across two or more articles (one row per claim), and the pairs of
     claims from different articles whose values conflict, with both sentences."""
     from fincorpus.nlp.claim_align import align, conflicts
@@ -230,7 +235,6 @@ def _claim_tables(groups, found) -> tuple[pd.DataFrame, pd.DataFrame]:
     clashes = [c for c in conflicts(aligned) if c.a.article_id != c.b.article_id]
     number = {id(g): n for n, g in enumerate(aligned, 1)}
     flagged = {(c.article_id, c.start) for x in clashes for c in (x.a, x.b)}
-    member = _group_of(groups)
     claim_rows = [{"claim_group": number[id(g)], "measure": g.measure, "subject": g.subject,
                    "period": g.period, "unit": g.unit, **_claim(c, member, "")}
                   | {"conflict": (c.article_id, c.start) in flagged}
@@ -263,13 +267,12 @@ def _claim(claim, member: dict[str, str], prefix: str) -> dict:
     return dict(zip(_claim_columns(prefix), values))
 
 
-def _duplicate_table(groups, found, threshold: float) -> pd.DataFrame:
+def _duplicate_table(found, member: dict[str, str], threshold: float) -> pd.DataFrame:
     """Paragraphs of different articles that share most of their character 5-grams (MinHash
     candidates, exact Jaccard), with both passages; flagged here, never dropped anywhere."""
     from fincorpus.nlp.near_duplicates import near_duplicates
 
     texts = {i: article.text for i, (article, _) in found.items()}
-    member = _group_of(groups)
     rows = [{"similarity": round(p.similarity, 4), "same_group": member[p.a_id] == member[p.b_id],
              **{f"{s}_{k}": v for s, (i, lo, hi) in (("a", (p.a_id, p.a_start, p.a_end)),
                                                     ("b", (p.b_id, p.b_start, p.b_end)))

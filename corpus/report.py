@@ -9,9 +9,10 @@ values, so a `<script>` planted in a scraped title shows as text and never runs.
 from __future__ import annotations
 
 import html
-from urllib.parse import quote
+import math
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -28,11 +29,14 @@ STANCE_COLOURS = {"FAVOR": "#2e7d32", "AGAINST": "#c62828", "NONE": "#9e9e9e"}
 LABEL_W, BAR_W, ROW_H = 190, 560, 16
 
 
+def _missing(value: object) -> bool:
+    """None or NaN: a cell with nothing to show."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def esc(value: object) -> str:
     """Text safe in HTML text and in a double-quoted attribute (None and NaN show empty)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return html.escape(str(value), quote=True)
+    return "" if _missing(value) else html.escape(str(value), quote=True)
 
 
 def _clip(text: object, cells: int = 28) -> str:
@@ -41,7 +45,7 @@ def _clip(text: object, cells: int = 28) -> str:
     for i, ch in enumerate(text):
         used += width(ch)
         if used > cells:
-            return text[:i - 1] + "…"
+            return text[:max(i - 1, 0)] + "…"
     return text
 
 
@@ -62,7 +66,7 @@ def render_html(comparison: Comparison, title: str = "框架比较 · Framing co
     """The whole report as one HTML string (deterministic: no time stamp, sorted tables)."""
     css = resources.files("fincorpus.corpus").joinpath("data/report/report.css").read_text("utf-8")
     colours = _colours(comparison)
-    sections = [_groups(comparison), _stances(comparison), _frames(comparison, colours),
+    sections = [_groups(comparison), _stances(comparison, colours), _frames(comparison, colours),
                 _topics(comparison, colours), _words(comparison, colours),
                 _entities(comparison, colours), _claims(comparison), _duplicates(comparison),
                 _files(comparison, tables_href)]
@@ -121,15 +125,18 @@ def bar_chart(kind: str, rows: list[tuple[str, list[tuple[str, float, str]]]],
 
 def stance_chart(frame: pd.DataFrame, colours: dict[str, str], targets: list[str]) -> str:
     """Per target, one stacked FAVOR/AGAINST/NONE bar per group (shares, with counts)."""
+    rows: dict[tuple[str, str], pd.Series] = {}
+    for _, row in frame.iterrows():
+        rows.setdefault((row["group"], row["target"]), row)
     y, parts = 8, []
     for target in targets:
         parts.append(f'<text class="head" x="8" y="{y + 12}">{esc(_clip(target, 40))}</text>')
         y += 18
-        for group in colours:
-            row = frame[(frame["group"] == group) & (frame["target"] == target)]
+        for group, colour in colours.items():
+            row = rows.get((group, target))
             parts.append(f'<text x="{LABEL_W - 8}" y="{y + 12}" text-anchor="end" '
-                         f'fill="{colours[group]}">{esc(_clip(group, 26))}</text>')
-            parts += _stacked(row.iloc[0], y) if len(row) else [
+                         f'fill="{colour}">{esc(_clip(group, 26))}</text>')
+            parts += _stacked(row, y) if row is not None else [
                 f'<text class="value" x="{LABEL_W}" y="{y + 12}">(not named)</text>']
             y += ROW_H + 2
         y += 8
@@ -190,13 +197,13 @@ def table(frame: pd.DataFrame, columns: list[str], row_class: str | None = None)
 
 
 def _cell(value: object, column: str) -> str:
-    if value is None or (isinstance(value, float) and value != value):
+    if _missing(value):
         return "<td></td>"
     if isinstance(value, float):
         return f'<td class="num">{esc(f"{value:.4g}")}</td>'
     if isinstance(value, int) and not isinstance(value, bool):
         return f'<td class="num">{esc(value)}</td>'
-    cls = ' class="sentence"' if "sentence_text" in column or column.endswith("_text") else ""
+    cls = ' class="sentence"' if column.endswith("_text") else ""
     return f"<td{cls}>{esc(value)}</td>"
 
 
@@ -214,8 +221,7 @@ def _groups(c: Comparison) -> str:
                                                           "published_at", "article_id"])))
 
 
-def _stances(c: Comparison) -> str:
-    colours = _colours(c)
+def _stances(c: Comparison, colours: dict[str, str]) -> str:
     totals = c.stances.groupby("target", sort=False)["n_articles"].sum()
     targets = list(totals.sort_values(ascending=False, kind="stable").index[:15])
     legend = "".join(f'<span><i style="background:{STANCE_COLOURS[x]}"></i>{x}</span>'
@@ -249,8 +255,9 @@ def _words(c: Comparison, colours: dict[str, str]) -> str:
         part = c.words[c.words["group"] == group].head(15)
         rows = [(w, [(colour, z, f"{w}: z={z:.2f}, {n} vs {m}")])
                 for w, z, n, m in zip(part["word"], part["z"], part["count"], part["count_others"])]
-        blocks.append(f"<div><h3>{esc(group)}</h3>" + (bar_chart("words", rows, label_w=110, bar_w=280) if rows else
-                                                        '<p class="note">(none)</p>') + "</div>")
+        chart = (bar_chart("words", rows, label_w=110, bar_w=280) if rows
+                 else '<p class="note">(none)</p>')
+        blocks.append(f"<div><h3>{esc(group)}</h3>{chart}</div>")
     return _section("words", "Distinctive words (weighted log-odds, z)",
                     '<p class="note">Each group against all the others, informative Dirichlet '
                     "prior (Monroe, Colaresi &amp; Quinn 2008); |z| &gt; 1.96 is the usual "

@@ -30,12 +30,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Analysis, Entity, Sentence
+from fincorpus.nlp.datafiles import read_data
 
 NUMERIC_TYPES = ("MONEY", "PERCENT", "QUANTITY")
 NAME_TYPES = ("LOC", "ORG", "PER")
@@ -116,12 +116,10 @@ class MeasureTable:
     @classmethod
     def load(cls, path: str | Path | None = None) -> MeasureTable:
         """Read a cue table (the bundled one by default); a mistake names the file and entry."""
-        source = str(path or "data/claims.toml")
+        text, source = read_data("fincorpus.nlp", "data/claims.toml", path, "claims table")
         try:
-            raw = (Path(path).read_text("utf-8") if path else resources.files(
-                "fincorpus.nlp").joinpath("data/claims.toml").read_text("utf-8"))
-            data = tomllib.loads(raw)
-        except (OSError, tomllib.TOMLDecodeError) as error:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
             raise BadInput(f"{source}: cannot read the claims table ({error}); "
                            "fix the file or pass another") from None
         measures = tuple(_measure(item, source) for item in data.get("measure", []))
@@ -279,7 +277,7 @@ def _fold(entity: Entity, table: MeasureTable, gazetteer: Any) -> str:
     """A state organ's or head of state's country; else the entity's id, else its name."""
     if entity.id is None:
         return f"name:{entity.text}"
-    entry = gazetteer.entry(entity.id) if gazetteer is not None else None
+    entry = gazetteer.entry(entity.id)
     if entry is not None and entry.kind in table.state_kinds and entry.country:
         return entry.country
     return entity.id

@@ -68,7 +68,12 @@ def shingles(text: str, k: int = 5) -> np.ndarray:
 
     A text shorter than k is one shingle of itself, so short passages still compare.
     """
-    codes = np.frombuffer(fold(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return _hashes(fold(text), k)
+
+
+def _hashes(folded: str, k: int) -> np.ndarray:
+    """`shingles` of a text already folded."""
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if codes.size == 0:
         return np.zeros(0, dtype=np.uint64)
     k = min(k, codes.size)
@@ -203,8 +208,9 @@ def near_duplicates(items: Iterable[Article] | Mapping[str, str] | Iterable[str]
         raise BadInput(f"threshold={threshold}, k={k}, num_perm={num_perm}: give a threshold "
                        "in (0, 1] and k, num_perm of at least 1")
     units, bodies = passages(items, window)
-    sets = [shingles(body, k) for body in bodies]
-    valid = np.array([len(fold(body)) >= min_chars for body in bodies], dtype=bool)
+    folded = [fold(body) for body in bodies]
+    sets = [_hashes(text, k) for text in folded]
+    valid = np.array([len(text) >= min_chars for text in folded], dtype=bool)
     signatures = minhash(sets, num_perm, seed)
     pairs = []
     for i, j in sorted(candidates(signatures, *bands_for(threshold, num_perm), valid)):
