@@ -29,7 +29,7 @@ from typing import Any, Iterable, Mapping
 from fincorpus.annotations.adjudicate_sets import (DECISION_WORDS, Item, coder_votes, decide,
                                                    decision_key, gold_value, item_votes, marks,
                                                    overall, overlapping)
-from fincorpus.annotations.readers import load_text, _csv_rows
+from fincorpus.annotations.readers import csv_rows, load_text
 from fincorpus.annotations.scheme import Scheme
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
@@ -219,7 +219,7 @@ def read_decisions(path: str | Path, scheme: Scheme | None = None) -> dict[tuple
     present/absent for a multi-label one, (unit, field, start, end, tag) -> keep/drop for a
     span."""
     scheme = scheme or Scheme.load()
-    rows = _csv_rows(load_text(path))
+    rows = csv_rows(load_text(path))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     missing = [c for c in ("unit_id", "field", "decision") if c not in header]
     if missing:

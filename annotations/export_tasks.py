@@ -38,7 +38,7 @@ def to_labelstudio(tasks: Sequence[Task], scheme: Scheme) -> list[dict[str, Any]
             "text": task.text, "unit_id": task.unit_id, "target": task.target,
             "article_id": task.article_id, "title": task.title or ""}}
         if task.prediction is not None:
-            item["predictions"] = [_ls_prediction(task, _spec(scheme, task.field))]
+            item["predictions"] = [_ls_prediction(task, scheme.require(task.field))]
         out.append(item)
     return out
 
@@ -61,7 +61,7 @@ def _ls_prediction(task: Task, spec: FieldSpec) -> dict[str, Any]:
 
 def labeling_config(scheme: Scheme, field: str) -> str:
     """The Label Studio labeling config XML for one scheme field, to paste into a project."""
-    spec = _spec(scheme, field)
+    spec = scheme.require(field)
     lines = ["<View>", '  <Header value="$title"/>']
     if spec.kind == "span":
         lines += [f"  <Labels name={quoteattr(spec.name)} toName=\"text\">",
@@ -96,7 +96,7 @@ def to_doccano(tasks: Sequence[Task], scheme: Scheme) -> list[dict[str, Any]]:
 def to_sheet(tasks: Sequence[Task], scheme: Scheme, coders: Sequence[str]) -> list[list[str]]:
     """Rows of the CSV export (header first): one unit a row, one empty column per coder."""
     fields = {task.field for task in tasks}
-    if any(_spec(scheme, f).kind == "span" for f in fields):
+    if any(scheme.require(f).kind == "span" for f in fields):
         raise BadInput("a spreadsheet holds one label per cell, not spans; export span fields "
                        "with --format labelstudio or doccano")
     taken = sorted(set(coders) & set(SHEET_COLUMNS))
@@ -131,8 +131,13 @@ def write_tasks(tasks: Sequence[Task], path: str | Path, fmt: str, scheme: Schem
         lines = (json.dumps(r, ensure_ascii=False) for r in to_doccano(tasks, scheme))
         _write(path, "".join(line + "\n" for line in lines))
         return [path]
-    _write(path, "\ufeff" + sheet_text(to_sheet(tasks, scheme, coders or ("coder_1",))))
+    write_sheet(to_sheet(tasks, scheme, coders or ("coder_1",)), path)
     return [path]
+
+
+def write_sheet(rows: Sequence[Sequence[str]], path: str | Path) -> None:
+    """Write rows as a CSV sheet for Excel: UTF-8 with BOM, CRLF, formula-looking cells inert."""
+    _write(Path(path), "\ufeff" + sheet_text(rows))
 
 
 def sheet_text(rows: Sequence[Sequence[str]]) -> str:
@@ -150,15 +155,6 @@ def inert(cell: str) -> str:
 def utf16(text: str, offset: int) -> int:
     """The UTF-16 offset of a code-point offset (what doccano and JavaScript count)."""
     return offset + sum(1 for char in text[:offset] if ord(char) > 0xFFFF)
-
-
-def _spec(scheme: Scheme, field: str) -> FieldSpec:
-    """The scheme's spec of a field, or one line naming the scheme's fields."""
-    spec = scheme.get(field)
-    if spec is None:
-        names = ", ".join(s.name for s in scheme.fields)
-        raise BadInput(f"no field {field!r} in the scheme {scheme.source}; use one of {names}")
-    return spec
 
 
 def _write(path: Path, text: str) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fincorpus.annotations.readers import resolve_span
+from fincorpus.annotations.readers import parse_time, resolve_span
 from fincorpus.annotations.scheme import Scheme
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
@@ -33,7 +33,7 @@ def from_labelstudio(tasks: list[dict[str, Any]], source: str, scheme: Scheme,
             if annotation.get("was_cancelled"):
                 continue
             coder = _coder(annotation.get("completed_by"), where)
-            created = _time(annotation.get("created_at"))
+            created = parse_time(annotation.get("created_at"))
             for result in annotation.get("result") or ():
                 labels.extend(_labels(result, data, unit_id, coder, created, where, scheme,
                                       offsets, source))
@@ -77,12 +77,3 @@ def _coder(completed_by: Any, where: str) -> str:
                        "with annotator details (JSON export of Label Studio)")
     return str(completed_by)
 
-
-def _time(value: Any) -> datetime | None:
-    """An ISO 8601 time (`...Z` too), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None

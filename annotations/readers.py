@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -93,7 +94,7 @@ def sniff(text: str, source: str) -> tuple[str, Any]:
         return _sniff_json_list(text, source)
     if head.startswith("{"):
         return _sniff_json_lines(text, source)
-    rows = _csv_rows(text)
+    rows = csv_rows(text)
     if rows and "unit_id" in {cell.strip().lower() for cell in rows[0]}:
         return "csv", rows
     raise BadInput(f"{source}: neither a Label Studio JSON export, a doccano JSONL export nor a "
@@ -154,7 +155,7 @@ def _single_task(text: str, source: str, number: int) -> tuple[str, Any]:
                    "project's tasks as JSON, or doccano data as JSONL")
 
 
-def _csv_rows(text: str) -> list[list[str]]:
+def csv_rows(text: str) -> list[list[str]]:
     """The rows of a CSV or TSV text (delimiter from the header line)."""
     header = text.split("\n", 1)[0]
     delimiter = max(",\t;", key=header.count)
@@ -163,6 +164,16 @@ def _csv_rows(text: str) -> list[list[str]]:
                 if any(cell.strip() for cell in row)]
     except csv.Error:
         return []
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 time (`...Z` too) from a label file, or None when absent or unreadable."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def utf16_to_codepoints(text: str, offset: int) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -45,8 +46,18 @@ class Scheme:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Scheme:
         """The bundled scheme, or the user's TOML file at `path` (same layout), checked."""
+        if path is None:
+            return _bundled()
         text, source = read_data("fincorpus.annotations", BUNDLED, path, "scheme file")
         return cls(parse_fields(text, source), source)
+
+    def require(self, field: str) -> FieldSpec:
+        """The spec of a field, or BadInput naming the scheme's fields."""
+        spec = self.get(field)
+        if spec is None:
+            names = ", ".join(s.name for s in self.fields)
+            raise BadInput(f"no field {field!r} in the scheme {self.source}; use one of {names}")
+        return spec
 
     def get(self, field: str) -> FieldSpec | None:
         """The spec of a label field: `stance:美联储` finds the per-target field `stance`."""
@@ -85,6 +96,13 @@ class Scheme:
                     f"{label.value!r} (coder {label.coder}) is not one of "
                     f"{', '.join(spec.choices)}; "
                     f"fix the label, or add the value to '{spec.name}' in your scheme (--scheme)")
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Scheme:
+    """The bundled scheme, read and checked once (a Scheme is immutable, so it is shared)."""
+    text, source = read_data("fincorpus.annotations", BUNDLED, None, "scheme file")
+    return Scheme(parse_fields(text, source), source)
 
 
 def parse_fields(text: str, source: str) -> tuple[FieldSpec, ...]:

@@ -15,10 +15,9 @@ A cell of a multi-label field (frames) may hold several values split by `;`, `ï¼
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Iterator
 
-from fincorpus.annotations.readers import resolve_span
+from fincorpus.annotations.readers import parse_time, resolve_span
 from fincorpus.annotations.scheme import Scheme
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
@@ -62,7 +61,7 @@ def _long(row: dict[str, str], number: int, source: str, scheme: Scheme,
         return []
     if not coder:
         raise BadInput(f"{source}: row {number}: empty coder; name the coder of every label")
-    created = _time(row.get("created_at", ""))
+    created = parse_time(row.get("created_at"))
     if row.get("start", "").strip() or row.get("end", "").strip():
         where = f"{source}: row {number} (unit {unit_id})"
         start, end, text = resolve_span(row.get("text") or None, _int(row, "start", where),
@@ -109,10 +108,3 @@ def _int(row: dict[str, str], key: str, where: str) -> int:
         raise BadInput(f"{where}: {key} {row.get(key)!r} is not a whole number; "
                        "give spans character offsets") from None
 
-
-def _time(value: str) -> datetime | None:
-    """An ISO 8601 time cell, or None."""
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None

@@ -80,10 +80,7 @@ def make_tasks(candidates: Iterable[Task], field: str = "stance", targets: Seque
     its own lot (a hash of seed, unit and target), so the same seed picks the same tasks, and
     adding articles to the store never reshuffles the lots of the others.
     """
-    scheme = scheme or Scheme.load()
-    if scheme.get(field) is None:
-        names = ", ".join(spec.name for spec in scheme.fields)
-        raise BadInput(f"no field {field!r} in the scheme {scheme.source}; use one of {names}")
+    (scheme or Scheme.load()).require(field)
     wanted_ids = set(ids)
     chosen = [t for t in candidates if t.field == field
               and (not targets or t.target in targets)

@@ -174,7 +174,7 @@ def adjudicate_command(
     Example: fincorpus annotate adjudicate --db study.db --decisions ties.csv
     """
     from fincorpus.annotations.adjudicate import tie_rows
-    from fincorpus.annotations.export_tasks import sheet_text
+    from fincorpus.annotations.export_tasks import sheet_text, write_sheet
     from fincorpus.annotations.scheme import Scheme
     from fincorpus.corpus.labels import adjudicate_store
     from fincorpus.corpus.store import Store
@@ -186,14 +186,14 @@ def adjudicate_command(
         f"{how} {counts[how]}" for how in counts if how != "ties") + f"); ties left: "
         f"{counts['ties']}", markup=False, soft_wrap=True)
     if outcome.ties:
-        text = sheet_text(tie_rows(outcome.ties, texts))
+        rows = tie_rows(outcome.ties, texts)
         if output:
-            output.write_text("\ufeff" + text, encoding="utf-8", newline="")
+            write_sheet(rows, output)
             out.print(f"wrote the ties to {output}: fill in the decision column (one of the "
                       f"candidates), then run again with --decisions {output}", markup=False,
                       soft_wrap=True)
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(sheet_text(rows))
 
 
 @annotate_app.command("next")

@@ -10,7 +10,7 @@ label, with the stored model output as their prediction, come from `task_candida
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -23,11 +23,13 @@ from fincorpus.annotations.datasets import datasheet, examples, split, write_dat
 from fincorpus.annotations.import_tasks import read_exported
 from fincorpus.annotations.readers import resolve_span
 from fincorpus.annotations.scheme import Scheme
-from fincorpus.annotations.tasks import Prediction, Span, Task, sentence_unit, split_unit
+from fincorpus.annotations.tasks import (UNITS, Prediction, Span, Task, sentence_unit,
+                                         split_unit)
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label, utcnow
 from fincorpus.corpus.store import Store
 
+_CHUNK = 500  # ids per IN (...) query, under SQLite's parameter limit
 _LABEL_COLUMNS = "unit_id, field, value, coder, start, end, text, created_at, source"
 
 
@@ -134,19 +136,28 @@ def check_units(store: Store, labels: Sequence[Label], where: str) -> list[Label
 
 
 def unit_texts(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
-    """unit id -> stored text (sentence or article), for the ids that name a stored unit."""
-    found: dict[str, str] = {}
-    for unit_id in unit_ids:
+    """unit id -> stored text (sentence or article), for the ids that name a stored unit.
+
+    One query per article for sentence ids, and one per chunk of article ids."""
+    ids = set(unit_ids)
+    wanted: dict[str, dict[int, str]] = defaultdict(dict)  # article -> sentence index -> unit
+    for unit_id in ids:
         article_id, index = split_unit(unit_id)
         if index is not None:
-            rows = store.rows("SELECT text FROM sentences WHERE article_id = ? AND idx = ?",
-                              (article_id, index))
-            if rows:
-                found[unit_id] = rows[0][0]
-                continue
-        rows = store.rows("SELECT paragraphs FROM articles WHERE id = ?", (unit_id,))
-        if rows:
-            found[unit_id] = "\n".join(json.loads(rows[0][0]))
+            wanted[article_id][index] = unit_id
+    found: dict[str, str] = {}
+    for article_id, units in wanted.items():
+        for index, text in store.rows("SELECT idx, text FROM sentences WHERE article_id = ?",
+                                      (article_id,)):
+            if index in units:
+                found[units[index]] = text
+    rest = sorted(ids - set(found))  # article ids (and sentence ids no sentence holds)
+    for at in range(0, len(rest), _CHUNK):
+        chunk = tuple(rest[at:at + _CHUNK])
+        for article_id, paragraphs in store.rows(
+                f"SELECT id, paragraphs FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk):
+            found[article_id] = "\n".join(json.loads(paragraphs))
     return found
 
 
@@ -155,11 +166,8 @@ def task_candidates(store: Store, unit: str = "sentence", field: str = "stance",
     """Every unit of the store that can be a task for `field`, with the stored model output
     as its prediction (stance: one task per unit and target it names)."""
     scheme = scheme or Scheme.load()
-    spec = scheme.get(field)
-    if spec is None:
-        raise BadInput(f"no field {field!r} in the scheme {scheme.source}; use one of "
-                       f"{', '.join(s.name for s in scheme.fields)}")
-    if unit not in ("sentence", "article"):
+    spec = scheme.require(field)
+    if unit not in UNITS:
         raise BadInput(f"unknown unit {unit!r}; use --unit sentence or article")
     if not store.rows("SELECT 1 FROM analyses LIMIT 1"):
         raise BadInput("no article is analysed yet, so there are no units to label; "
@@ -264,13 +272,14 @@ def adjudicate_store(store: Store, decisions: str | Path | None = None,
     labels; the outcome and the texts of the tied units (for the ties file)."""
     scheme = scheme or Scheme.load()
     chosen = read_decisions(decisions, scheme) if decisions else {}
-    labels = LabelStore(store).labels()
+    stored = LabelStore(store)
+    labels = stored.labels()
     if not labels:
         raise BadInput("no labels in the store; import the coders' files first "
                        "(fincorpus annotate import FILE... --db DB)")
     outcome = adjudicate(labels, chosen, scheme)
     check_gold_spans(store, outcome)
-    LabelStore(store).put_gold(outcome.gold)
+    stored.put_gold(outcome.gold)
     return outcome, unit_texts(store, {tie.unit_id for tie in outcome.ties})
 
 
@@ -293,10 +302,11 @@ def build_dataset(store: Store, out: str | Path, seed: int = 0, test: float = 0.
                   dev: float = 0.1, scheme: Scheme | None = None) -> tuple[list[Path], dict]:
     """Write the stance dataset of the stored gold labels to `out`; the files and datasheet."""
     scheme = scheme or Scheme.load()
-    gold = LabelStore(store).gold()
+    stored = LabelStore(store)
+    gold = stored.gold()
     items = examples(gold, unit_texts(store, {g.unit_id for g in gold}))
     parts = split(items, test, dev, seed)
-    labels = LabelStore(store).labels("stance")
+    labels = stored.labels("stance")
     try:
         report = agreement(labels, "stance", scheme).as_dict()
     except BadInput:
