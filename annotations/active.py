@@ -16,10 +16,9 @@ import numpy as np
 
 from fincorpus.annotations.tasks import Prediction, Task
 from fincorpus.corpus.errors import BadInput
-from fincorpus.nlp.stance import predictions
+from fincorpus.nlp.stance import LABEL_ORDER, predictions
 
 STRATEGIES = ("margin", "entropy")
-_LABELS = ("FAVOR", "AGAINST", "NONE")
 
 
 def uncertainty(proba: np.ndarray, strategy: str = "margin") -> np.ndarray:
@@ -67,6 +66,6 @@ def next_tasks(candidates: Sequence[Task], model, n: int = 50, per_article: int 
     labels, proba = predictions(model, [(task.target or "", task.text) for task in candidates])
     version = f"{getattr(model, 'name', type(model).__name__)}-{getattr(model, 'version', '')}"
     scored = [replace(task, prediction=Prediction(version, (label,),
-                                                  round(float(row[_LABELS.index(label)]), 4)))
+                                                  round(float(row[LABEL_ORDER.index(label)]), 4)))
               for task, label, row in zip(candidates, labels, proba)]
     return pick(scored, uncertainty(proba, strategy), n, per_article)

@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from fincorpus.corpus.analyses import stored_analysis
+from fincorpus.corpus.analyses import shares, stored_analysis
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.export import write_csv
 from fincorpus.corpus.groups import Group
 from fincorpus.corpus.model import Article
 from fincorpus.corpus.store import Store
+from fincorpus.nlp.stance import LABEL_ORDER
 
-LABELS = ("FAVOR", "AGAINST", "NONE")
+LABELS = LABEL_ORDER  # FAVOR, AGAINST, NONE: the order tables and charts show them in
 
 
 # the comparison ----------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def _stance_table(groups, found) -> pd.DataFrame:
         out.append({"group": group, "target": part["target"].mode().iloc[0],
                     "target_id": target_id, "n_articles": n,
                     **{f"n_{l.lower()}": c for l, c in zip(LABELS, counts)},
-                    **{f"share_{l.lower()}": round(c / n, 4) for l, c in zip(LABELS, counts)}})
+                    **{f"share_{l.lower()}": x for l, x in zip(LABELS, shares(counts))}})
     columns = ["group", "target", "target_id", "n_articles", "n_favor", "n_against", "n_none",
                "share_favor", "share_against", "share_none"]
     return _ordered(pd.DataFrame(out, columns=columns), groups, ["n_articles", "target"])

@@ -21,7 +21,9 @@ from fincorpus.nlp.stance_targets import Target, Targets
 
 #: Columns a prediction adds to its input rows, in order.
 PREDICTION_COLUMNS = ("label", "p_favor", "p_against", "p_none")
-_ORDER = ("FAVOR", "AGAINST", "NONE")
+#: The order labels are shown and probability columns given in (LABELS is sorted, as
+#: scikit-learn orders classes_).
+LABEL_ORDER = ("FAVOR", "AGAINST", "NONE")
 
 
 def load_model(path: str | None = None, lexicons: Sequence[str] = (),
@@ -49,7 +51,7 @@ def predictions(model, pairs: Sequence[tuple[str, str]],
     extra = {"entities": entities} if entities is not None and getattr(
         model, "uses_entities", False) else {}
     proba = np.asarray(model.predict_proba(list(pairs), **extra), dtype=float)
-    order = [list(model.classes_).index(label) for label in _ORDER]
+    order = [list(model.classes_).index(label) for label in LABEL_ORDER]
     decide = getattr(model, "decide", None)
     labels = ([str(x) for x in decide(proba)] if decide else
               [str(model.classes_[k]) for k in proba.argmax(axis=1)])
@@ -137,7 +139,7 @@ def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
 
 def _sentence_stance(target: Target, index: int, label: str, row: np.ndarray) -> Stance:
     return Stance(target.name, target.id, label, *(round(float(p), 4) for p in row),
-                  sentence=index, counts=tuple(int(label == k) for k in _ORDER))
+                  sentence=index, counts=tuple(int(label == k) for k in LABEL_ORDER))
 
 
 def roll_up(sentence_stances: Sequence[Stance]) -> list[Stance]:
