@@ -16,7 +16,6 @@ so does a κ or α that is undefined (every label the same).
 
 from __future__ import annotations
 
-import unicodedata
 import warnings
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
@@ -26,6 +25,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from fincorpus.annotations.scheme import Scheme
+from fincorpus.nlp.text import display_width
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
 
@@ -315,7 +315,7 @@ def _render(report: AgreementReport) -> str:
                       _num(f.percent), _num(f.fleiss) + (f" ({f.fleiss_units})" if f.fleiss_units
                                                          else ""),
                       _num(f.alpha), _num(f.mean_f1)) for f in report.fields]
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(head))]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(head))]
     lines = ["  ".join(_pad(cell, w, i > 1)
                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -343,12 +343,7 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int, right: bool) -> str:
     """`text` padded to `width` terminal columns, right-aligned for figures."""
-    fill = " " * (width - _width(text))
+    fill = " " * (width - display_width(text))
     return fill + text if right else text + fill

@@ -30,6 +30,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from fincorpus.corpus.show import table as show_table
 from fincorpus.nlp.stance_eval import StanceReport, evaluate
 from fincorpus.nlp.stance_model import describe, fit_stance_model
 
@@ -75,7 +76,7 @@ def run(train: pd.DataFrame, test: pd.DataFrame, model_out: Path | None,
     """Fit the three systems on train, score them on test: one result dict each, and the
     model selection report of fincorpus's model."""
     results = []
-    systems = {"lexicon": lambda: lexicon_baseline(), "reference": lambda: reference(train)}
+    systems = {"lexicon": lexicon_baseline, "reference": lambda: reference(train)}
     for name, make in systems.items():
         began = time.perf_counter()
         predict = make()
@@ -118,24 +119,25 @@ SHORT = {"春节放鞭炮": "鞭炮", "iPhone SE": "iPhoneSE", "俄罗斯叙利�
 
 
 def table(results: list[dict], reference_rows: list) -> str:
-    """Fixed-width: F_favor, F_against, F_avg, macro-F1, per-target F_avg, seconds."""
-    heads = [SHORT[t] for t in PUBLISHED_TARGETS]
-    head = (f"{'system':18} {'F_favor':>7} {'F_again':>7} {'F_avg':>7} {'macroF1':>7}  "
-            + " ".join(f"{h:>8}" for h in heads) + f"  {'fit s':>6} {'pred s':>6}")
-    lines = [head, "-" * len(head)]
+    """Columns aligned by display width: F_favor, F_against, F_avg, macro-F1, per-target
+    F_avg, seconds; published rows leave blank what the organisers did not publish."""
+    head = ("system", "F_favor", "F_again", "F_avg", "macroF1",
+            *(SHORT[t] for t in PUBLISHED_TARGETS), "fit s", "pred s")
+    rows = []
     for r in results:
         rep: StanceReport = r["report"]
         by_target = {t.target: t.f_avg for t in rep.per_target}
-        lines.append(f"{r['system']:18} {rep.f_favor:7.4f} {rep.f_against:7.4f} {rep.f_avg:7.4f} "
-                     f"{rep.macro_f1:7.4f}  "
-                     + " ".join(f"{by_target.get(t, np.nan):8.4f}" for t in PUBLISHED_TARGETS)
-                     + f"  {r['fit_s']:6.1f} {r['predict_s']:6.2f}")
+        rows.append((r["system"], *_cells(rep.f_favor, rep.f_against, rep.f_avg, rep.macro_f1),
+                     *_cells(*(by_target.get(t, np.nan) for t in PUBLISHED_TARGETS)),
+                     f"{r['fit_s']:.1f}", f"{r['predict_s']:.2f}"))
     for team, favor, against, favg, per_target in reference_rows:
-        cells = " ".join(f"{v:8.4f}" for v in per_target)
-        favor_s = f"{favor:7.4f}" if favor == favor else " " * 7
-        against_s = f"{against:7.4f}" if against == against else " " * 7
-        lines.append(f"{team:18} {favor_s} {against_s} {favg:7.4f} {'':7}  {cells}")
-    return "\n".join(lines)
+        rows.append((team, *_cells(favor, against, favg, np.nan, *per_target), "", ""))
+    return "\n".join(show_table(head, rows))
+
+
+def _cells(*values: float) -> list[str]:
+    """Scores to 4 places; NaN (not published, or no such target) blank."""
+    return ["" if np.isnan(v) else f"{v:.4f}" for v in values]
 
 
 def as_json(results: list[dict], selection, published_rows: list) -> dict:

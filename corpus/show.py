@@ -7,12 +7,12 @@ text. Columns are aligned by display width (a Chinese character takes two cells)
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 
 from fincorpus.corpus.analyses import Analyses
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.store import Store
+from fincorpus.nlp.text import display_width as width
 
 
 def article_view(store: Store, ref: str, sentences: int = 1, entities: int = 25,
@@ -78,11 +78,6 @@ def _value(value: str | None) -> str:
     if not value:
         return ""
     return json.dumps(json.loads(value), ensure_ascii=False, separators=(",", ":"))
-
-
-def width(text: str) -> int:
-    """Terminal cells a text takes: two for wide (CJK, full-width) characters."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
+from fincorpus.nlp.text import display_width as cells
 from fincorpus.nlp.stance_targets import LABELS
 
 
@@ -73,7 +74,7 @@ class StanceReport:
                  f"F_against {self.f_against:.4f}   macro-F1 {self.macro_f1:.4f}   "
                  f"accuracy {self.accuracy:.4f}"]
         if self.per_target:
-            width = max(6, *(_width(t.target) for t in self.per_target))
+            width = max(6, *(cells(t.target) for t in self.per_target))
             lines += ["", _pad("target", width) + "     n   F_avg    acc  "
                       + " ".join(f"{label:>7}" for label in self.labels)]
             for t in self.per_target:
@@ -123,10 +124,6 @@ def _per_target(gold: list[str], predicted: list[str],
     return tuple(scores)
 
 
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    """`text` padded with spaces to `width` terminal cells (CJK characters take two)."""
+    return text + " " * (width - cells(text))

@@ -109,9 +109,10 @@ class StanceInputs(TransformerMixin, BaseEstimator):
 
         return default_targets() if self.targets is None else Targets.load(self.targets)
 
-    def marked(self, targets: Sequence[str], texts: Sequence[str]) -> list[str]:
-        """Each text with its target's mentions replaced by MARK."""
-        known = self._targets()
+    def marked(self, targets: Sequence[str], texts: Sequence[str], known=None) -> list[str]:
+        """Each text with its target's mentions replaced by MARK (`known`: the Targets,
+        when the caller has them loaded)."""
+        known = self._targets() if known is None else known
         out = []
         for name, text in zip(targets, texts):
             pieces, done = [], 0
@@ -121,11 +122,13 @@ class StanceInputs(TransformerMixin, BaseEstimator):
             out.append("".join(pieces) + text[done:])
         return out
 
-    def lexicon_scores(self, targets: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
+    def lexicon_scores(self, targets: Sequence[str], texts: Sequence[str],
+                       known=None) -> pd.DataFrame:
         """The lexicon baseline's features, one lex_* column each."""
         from fincorpus.nlp.stance_lexicon import LexiconStance
 
-        baseline = LexiconStance(lexicons=tuple(self.lexicons), targets=self._targets())
+        known = self._targets() if known is None else known
+        baseline = LexiconStance(lexicons=tuple(self.lexicons), targets=known)
         values = np.asarray(baseline.features(list(zip(targets, texts))), dtype=np.float32)
         names = [LEXICON_PREFIX + str(n) for n in baseline.feature_names()]
         return pd.DataFrame(values.reshape(len(texts), len(names)), columns=names)
@@ -135,14 +138,15 @@ class StanceInputs(TransformerMixin, BaseEstimator):
         from fincorpus.nlp.segment import get_segmenter
 
         targets, texts = as_pairs(X)
-        marked = self.marked(targets, texts) if self.mark_target else list(texts)
+        known = self._targets() if self.mark_target or self.lexicon else None  # read once
+        marked = self.marked(targets, texts, known) if self.mark_target else list(texts)
         words = [tuple(t.text for t in tokens if not t.text.isspace())
                  for tokens in get_segmenter().tokens_many(marked)]
         frame = pd.DataFrame({"target": pd.Series(targets, dtype=object),
                               "marked": pd.Series(marked, dtype=object),
                               "words": pd.Series(words, dtype=object)})
         if self.lexicon:
-            frame = pd.concat([frame, self.lexicon_scores(targets, texts)], axis=1)
+            frame = pd.concat([frame, self.lexicon_scores(targets, texts, known)], axis=1)
         return frame
 
 
@@ -216,18 +220,16 @@ def linear_model(kind: str = "svm", C: float = 1.0, class_weight=None,
 class PerTarget(ClassifierMixin, BaseEstimator):
     """One clone of `estimator` per target with at least `min_rows` training rows (when
     `per_target`), and a shared clone for the rest (when `fallback`, or not per target).
-    `blend` > 0 mixes the shared model's probabilities into the per-target ones.
 
     X is a frame with a `target` column; probabilities come in LABELS order.
     """
 
     def __init__(self, estimator=None, per_target: bool = True, min_rows: int = 100,
-                 fallback: bool = True, blend: float = 0.0) -> None:
+                 fallback: bool = True) -> None:
         self.estimator = estimator
         self.per_target = per_target
         self.min_rows = min_rows
         self.fallback = fallback
-        self.blend = blend
 
     def fit(self, X: pd.DataFrame, y):
         """Fit the per-target and the shared models."""
@@ -240,7 +242,7 @@ class PerTarget(ClassifierMixin, BaseEstimator):
                 rows = np.flatnonzero(targets == name)
                 if len(rows) >= self.min_rows and len(set(y[rows])) > 1:
                     self.models_[name] = clone(self.estimator).fit(X.iloc[rows], y[rows])
-        need_shared = (not self.per_target or self.fallback or self.blend > 0
+        need_shared = (not self.per_target or self.fallback
                        or len(self.models_) < len(set(targets)))
         self.shared_ = clone(self.estimator).fit(X, y) if need_shared else None
         return self
@@ -257,9 +259,6 @@ class PerTarget(ClassifierMixin, BaseEstimator):
             if model is None:
                 raise NotFittedError(f"no model for target {name!r}: fit with fallback=True")
             proba[rows] = _proba(model, X.iloc[rows])
-            if model is not self.shared_ and self.blend > 0:
-                proba[rows] = (1 - self.blend) * proba[rows] \
-                    + self.blend * _proba(self.shared_, X.iloc[rows])
         return proba
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:

@@ -4,11 +4,11 @@ No training. One scan of a text finds every cue (`stance_cues.CueLexicon`); each
 evaluative word then becomes evidence for or against the target:
 
 - **scope**: a word counts most in a clause (split at ，；。！？：) that names the target,
-  less the farther it is from the mention (1 / (1 + gap / 12)); half as much when a
+  less the farther it is from the mention (1 / (1 + gap / 12)); 0.4 times as much when a
   mention of another actor stands between them. A clause without a mention inherits the
   topic of the sentence's last clause that has one (0.6 when that is the target, 0.15
-  when another actor); a clause naming only other actors counts 0.15; a sentence without
-  mentions 0.3. A text that never names the target is scored as a whole (0.8 per word).
+  when another actor); a clause naming only other actors counts 0.15; any other clause of
+  a sentence naming the target 0.5; a sentence without mentions 0.3. A text that never names the target is scored as a whole (0.8 per word).
 - **negation** (不, 没有, 并非, 缺乏 …) up to 2 characters before (4 for two-character
   negators) in the clause flips the word; an even number cancels out.
 - **intensifiers** (非常 1.5, 严重 1.5, 略 0.7 …) up to 3 characters before scale it.
@@ -23,7 +23,7 @@ evaluative word then becomes evidence for or against the target:
   its patient (制裁中国, 中国遭到制裁: named after it, or with 被/遭 between) gets nothing.
   An `obj` word (减持, 增持) evaluates the asset acted on: it counts for term targets
   (美债, 黄金) and never for actors (中国减持美债 says nothing for or against 中国).
-- **probabilities**: a softmax over (AGAINST, FAVOR, NONE) with logits (A, F, 1): A and F
+- **probabilities**: a softmax over (AGAINST, FAVOR, NONE) with logits (A, F, 0.5): A and F
   are the summed evidence against and for, 0.5 the NONE prior, so a text without evidence
   gives NONE 0.45 (0.27 for each side), and one clear genre word (weight 2) about 0.74
   for its side.
@@ -58,6 +58,10 @@ ALPHA = 1.0
 NO_MENTION, TOPIC, SENTENCE_WIDE, FAR, OTHER = 0.8, 0.6, 0.5, 0.3, 0.15
 CONTRAST_AFTER, CONTRAST_BEFORE, QUESTION_NEG = 1.5, 0.5, 1.3
 GAP_SCALE = 12.0
+#: Scale of a near word when another actor's mention stands between it and the target's.
+BETWEEN = 0.4
+#: Scale of a word by where it stands to the sentence's contrast marker (Modifiers.contrast).
+_CONTRAST_SCALE = {"after": CONTRAST_AFTER, "before": CONTRAST_BEFORE}
 
 #: Just before a mention, marks it as the recipient of what follows (对华加征关税).
 _RECIPIENT = re.compile(r"(?:对|向|给|朝|冲着|针对)$")
@@ -218,12 +222,14 @@ class LexiconStance:
                 per_kind["entities"] = default_gazetteer().find(text)
             entities = per_kind["entities"]
         own = [(a, b, 1.0) for a, b in targets.mentions_of(target, text, entities)]
-        if target.is_actor:
-            gaz = _gazetteer_entry_country
-            affiliated = [(e.start, e.end, 0.8) for e in entities
-                          if e.id and e.id != target.id and gaz(e.id) == target.id]
-            others = [(e.start, e.end) for e in entities
-                      if e.id and e.id != target.id and gaz(e.id) != target.id]
+        if target.is_actor:  # other entities: the target's own (its country's) or others'
+            affiliated, others = [], []
+            for e in entities:
+                if e.id and e.id != target.id:
+                    if _gazetteer_entry_country(e.id) == target.id:
+                        affiliated.append((e.start, e.end, 0.8))
+                    else:
+                        others.append((e.start, e.end))
             own = _merge(own, affiliated)
         else:
             if "terms" not in per_kind:
@@ -249,7 +255,7 @@ class LexiconStance:
         rhetorical = question and (mods.rhetorical(start, sentence) or (
             polarity > 0 and mods.rhetorical(start, sentence, "reproach")))
         polarity = -polarity if rhetorical else polarity
-        scale = intensity * {"after": CONTRAST_AFTER, "before": CONTRAST_BEFORE}.get(contrast, 1.0)
+        scale = intensity * _CONTRAST_SCALE.get(contrast, 1.0)
         if question and not rhetorical and polarity < 0:
             scale *= QUESTION_NEG
         role, proximity = _role(start, end, cue, target, layout, mentions, mods)
@@ -297,7 +303,7 @@ def _role(start: int, end: int, cue: Cue, target: Target, layout: Layout,
         proximity = factor / (1 + _gap(a, b, start, end) / GAP_SCALE)
         low, high = (b, start) if b <= start else (end, a)
         if any(low <= o[0] and o[1] <= high for o in mentions.others):
-            proximity *= 0.4
+            proximity *= BETWEEN
         if "act" in cue.flags and target.is_actor:
             if a >= start or a in mentions.recipients or mods.passive_between(b, start):
                 return "patient", 0.0

@@ -67,7 +67,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         targets: a targets TOML file (default: the bundled targets).
         per_target: one model per target with at least `min_target_rows` rows (plus a
             shared one for the rest), or one shared model with the target as a feature.
-            `blend` (0-1) mixes the shared model's probabilities into the per-target ones.
         model: "lr", "svm" (LinearSVC, sigmoid-calibrated) or "ensemble" (their soft vote).
         C: LinearSVC's C (LogisticRegression gets 10 x C); class_weight as in scikit-learn.
         none_bias: subtracted from P(NONE) before the argmax in `predict` / `decide` (0: plain
@@ -82,7 +81,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, char_ngrams: tuple[int, int] | None = (1, 3),
                  word_ngrams: tuple[int, int] | None = (1, 2), mark_target: bool = True,
                  lexicon: bool = True, lexicons: tuple[str, ...] = (), targets: str | None = None,
-                 per_target: bool = True, min_target_rows: int = 100, blend: float = 0.0,
+                 per_target: bool = True, min_target_rows: int = 100,
                  model: str = "svm", C: float = 1.0, class_weight=None,
                  none_bias: float = 0.0, random_state: int | None = 0) -> None:
         self.char_ngrams = char_ngrams
@@ -93,7 +92,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.targets = targets
         self.per_target = per_target
         self.min_target_rows = min_target_rows
-        self.blend = blend
         self.model = model
         self.C = C
         self.class_weight = class_weight
@@ -109,7 +107,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         one = Pipeline([("features", features(self.char_ngrams, self.word_ngrams, self.lexicon)),
                         ("clf", linear_model(self.model, self.C, self.class_weight,
                                              self.random_state))])
-        return PerTarget(one, self.per_target, self.min_target_rows, fallback, self.blend)
+        return PerTarget(one, self.per_target, self.min_target_rows, fallback)
 
     def fit(self, X, y, prepared: pd.DataFrame | None = None):
         """Learn from X and labels y (FAVOR/AGAINST/NONE, any case). `prepared` is
@@ -122,12 +120,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.pipeline_ = Pipeline([("inputs", self.inputs().fit(X)),
                                    ("model", self.classifier().fit(prepared, labels))])
         self.classes_ = np.array(LABELS, dtype=object)
-        targets, _ = as_pairs(X)
+        per_target: dict[str, Counter] = {}
+        for target, label in zip(as_pairs(X)[0], labels.tolist(), strict=True):
+            per_target.setdefault(target, Counter())[label] += 1
         self.training_ = {"rows": len(labels),
                           "labels": dict(sorted(Counter(labels.tolist()).items())),
-                          "targets": {t: dict(sorted(Counter(labels[np.array(targets) == t]
-                                                             .tolist()).items()))
-                                      for t in sorted(set(targets))}}
+                          "targets": {t: dict(sorted(per_target[t].items()))
+                                      for t in sorted(per_target)}}
         return self
 
     def predict_proba(self, X) -> np.ndarray:
@@ -297,7 +296,7 @@ def fit_stance_model(X, y, seed: int = 0, cv: int = 5, grid: Sequence[dict] | No
     results, probabilities = [], []
     for config in grid or GRID:
         model = StanceClassifier(**{**(base or {}), **config, "random_state": seed})
-        key = (model.mark_target, model.lexicon, tuple(model.lexicons), model.targets)
+        key = _inputs_key(model)
         if key not in prepared:
             prepared[key] = model.inputs().transform(X)
         proba = cross_predict_proba(model, prepared[key], labels, folds)
@@ -314,8 +313,7 @@ def fit_stance_model(X, y, seed: int = 0, cv: int = 5, grid: Sequence[dict] | No
         params["none_bias"] = NONE_BIASES[int(np.argmax(scores))]  # the smallest of equals
         biased = round(max(scores), 4)
     model = StanceClassifier(**params)
-    key = (model.mark_target, model.lexicon, tuple(model.lexicons), model.targets)
-    model.fit(X, labels, prepared=prepared[key])
+    model.fit(X, labels, prepared=prepared[_inputs_key(model)])
     report = SelectionReport(cv, seed, len(labels), tuple(results), best["config"],
                              time.perf_counter() - began, data_file(data_path),
                              model.none_bias, biased)
@@ -334,10 +332,9 @@ def cross_predict_proba(model: StanceClassifier, prepared: pd.DataFrame, labels:
     return proba
 
 
-def cross_predict(model: StanceClassifier, prepared: pd.DataFrame, labels: np.ndarray,
-                  folds: list) -> np.ndarray:
-    """Out-of-fold labels of `model`'s classifier step by its decision rule."""
-    return model.decide(cross_predict_proba(model, prepared, labels, folds))
+def _inputs_key(model: StanceClassifier) -> tuple:
+    """What `model.inputs()` depends on: configs with equal keys share one prepared frame."""
+    return tuple(sorted(model.inputs().get_params().items()))
 
 
 def _fold_strata(strata: np.ndarray, cv: int) -> np.ndarray:

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from fincorpus.corpus.errors import BadInput
-from fincorpus.nlp.datafiles import read_data
 from fincorpus.corpus.model import Entity
+from fincorpus.nlp.datafiles import read_data
 from fincorpus.nlp.terms import TermMatcher, fold
 
 __all__ = ["LABELS", "Mention", "Target", "Targets", "default_targets"]
@@ -179,7 +179,9 @@ _NUMBER_END = re.compile(r"[0-9０-９万亿千百]$")
 
 
 def _after_number(text: str, start: int) -> bool:
-    return bool(_NUMBER_END.search(text, 0, start))
+    # Only the last two characters can match (`$` also matches before a final "\n"), so the
+    # search starts there rather than rescanning the text from 0 for every alias.
+    return bool(_NUMBER_END.search(text, max(0, start - 2), start))
 
 
 def _leftmost_longest(offers: list[tuple[int, int, Target]]) -> list[Mention]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -64,6 +65,11 @@ def fold_width(text: str) -> str:
     Most text has none of them, and a search costs far less than `translate` on CJK text.
     """
     return text.translate(_WIDTH) if _WIDE.search(text) else text
+
+
+def display_width(text: str) -> int:
+    """Terminal cells a text takes: two for wide (CJK, full-width) characters."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def normalize(text: str) -> Normalized:
