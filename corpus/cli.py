@@ -29,7 +29,8 @@ out = Console(highlight=False)
 
 #: Keys of `extract --json`, in this order: the documented ones first.
 JSON_KEYS = ("url", "docid", "site", "title", "author", "published_at", "paragraphs", "extractor",
-             "source", "editor", "channel", "captions", "images", "flags", "encoding")
+             "source", "editor", "channel", "captions", "images", "flags", "encoding",
+             "reading_order")
 
 DbOption = Annotated[Path, typer.Option("--db", envvar="FINCORPUS_DB",
                                         help="Store file (default ./fincorpus.db, or $FINCORPUS_DB).",

@@ -207,7 +207,13 @@ _V6 = """
 ALTER TABLE gold ADD COLUMN detail TEXT
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: every line of the article column in reading order, as a JSON array of [kind, text]
+# (Article.reading_order); '[]' for articles extracted before it existed.
+_V7 = """
+ALTER TABLE articles ADD COLUMN reading_order TEXT NOT NULL DEFAULT '[]'
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

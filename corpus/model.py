@@ -15,6 +15,9 @@ from typing import Any, Mapping, NamedTuple
 
 #: Where every NetEase timestamp lives; stored values are always tz-aware.
 SHANGHAI_TZ_NAME = "Asia/Shanghai"
+# Kinds of the lines in Article.reading_order: body text, a picture caption, a 来源/责任编辑
+# credit, the 原标题 (original headline) line.
+LINE_KINDS = ("paragraph", "caption", "credit", "original-title")
 
 
 @cache
@@ -81,7 +84,9 @@ class Article:
     `author` is the 网易号 account on self-media pages; news pages keep their
     `source` (the originating outlet) and `editor` (责任编辑) apart from it.
     `captions` and `images` are kept out of `paragraphs` so that text analysis
-    never sees them. `flags` records anything odd about the page (for example
+    never sees them. `reading_order` keeps every line of the article column the
+    extractor read, in order, each with its kind (LINE_KINDS): what a reader
+    saw, for those who study captions or compare with labels that keep them. `flags` records anything odd about the page (for example
     "no-publish-time", "traditional-chinese", "truncated-html").
     """
 
@@ -102,11 +107,20 @@ class Article:
     encoding: str | None = None
     flags: tuple[str, ...] = ()
     extras: Mapping[str, str] = field(default_factory=dict)
+    reading_order: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
         """The one canonical text every span points into."""
         return "\n".join(self.paragraphs)
+
+    @property
+    def reader_text(self) -> str:
+        """The column as a reader sees it: body with captions, credit and 原标题 lines in
+        place (the body alone when the extractor kept no reading order)."""
+        if not self.reading_order:
+            return self.text
+        return "\n".join(text for _, text in self.reading_order)
 
     @property
     def key(self) -> str:
@@ -133,6 +147,7 @@ class Article:
         data["images"] = list(self.images)
         data["flags"] = list(self.flags)
         data["extras"] = dict(self.extras)
+        data["reading_order"] = [list(line) for line in self.reading_order]
         data["id"] = self.id
         return data
 

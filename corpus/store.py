@@ -222,8 +222,9 @@ class Store:
 
 _COLUMNS = ("id", "key", "raw_page_id", "url", "docid", "site", "channel", "title", "author",
             "source", "editor", "published_at", "paragraphs", "captions", "images", "flags",
-            "extras", "source_kind", "encoding", "extractor", "extractor_version", "extracted_at")
-_JSON = {"paragraphs", "captions", "images", "flags", "extras"}
+            "extras", "source_kind", "encoding", "extractor", "extractor_version", "extracted_at",
+            "reading_order")
+_JSON = {"paragraphs", "captions", "images", "flags", "extras", "reading_order"}
 
 
 def _article_row(article: Article, raw_page_id: int) -> tuple:
@@ -233,7 +234,8 @@ def _article_row(article: Article, raw_page_id: int) -> tuple:
             *(json.dumps(list(v), ensure_ascii=False) for v in (a.paragraphs, a.captions, a.images,
                                                                 a.flags)),
             json.dumps(dict(a.extras), ensure_ascii=False, sort_keys=True), a.source_kind,
-            a.encoding, a.extractor.name, a.extractor.version, utcnow().isoformat())
+            a.encoding, a.extractor.name, a.extractor.version, utcnow().isoformat(),
+            json.dumps([list(line) for line in a.reading_order], ensure_ascii=False))
 
 
 def _stored_article(row: tuple) -> StoredArticle:
@@ -249,5 +251,6 @@ def _stored_article(row: tuple) -> StoredArticle:
         published_at=datetime.fromisoformat(published) if published else None,
         captions=tuple(values["captions"]), images=tuple(values["images"]),
         source_kind=values["source_kind"], encoding=values["encoding"],
-        flags=tuple(values["flags"]), extras=values["extras"])
+        flags=tuple(values["flags"]), extras=values["extras"],
+        reading_order=tuple((kind, text) for kind, text in values["reading_order"]))
     return StoredArticle(article, values["raw_page_id"], values["extracted_at"], row[-1])

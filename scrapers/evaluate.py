@@ -11,8 +11,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fincorpus.scrapers.html import fold
+
+if TYPE_CHECKING:
+    from fincorpus.corpus.model import Article
 
 LEAK_MARKERS = ("热点推荐", "相关推荐", "特别声明", "Notice:", "责任编辑", "本文来源", "网易首页",
                 "申请入驻", "举报", "跟贴", "跟帖", "分享至", "原标题", "打开网易新闻", "用微信扫码")
@@ -78,7 +82,13 @@ def same_time(got: str | None, want: str | None) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Truth:
-    """Ground truth of one page: body text (kind "body") or with/without segments (kind "segments")."""
+    """Ground truth of one page: body text (kind "body") or with/without segments (kind "segments").
+
+    `keeps_captions` marks another project's body label: those keep picture captions, 原标题 and
+    责任编辑 lines in place, which our own gold (GOLD.md) and our `paragraphs` leave out. Such a
+    label is compared with what the reader saw (`Article.reader_text`), so each label is scored
+    under its own convention.
+    """
 
     page: Path
     kind: str
@@ -88,6 +98,11 @@ class Truth:
     title: str | None = None
     published_at: str | None = None
     author: str | None = None
+    keeps_captions: bool = False
+
+    def text_of(self, article: Article) -> str:
+        """The text of an article this truth's convention compares with."""
+        return article.reader_text if self.keeps_captions else article.text
 
 
 def load_truth(html_path: Path) -> Truth | None:
@@ -106,7 +121,8 @@ def load_truth(html_path: Path) -> Truth | None:
     title = data.get("title") or None
     when = data.get("publish_time") or data.get("date") or data.get("publish_date") or None
     if data.get("content"):
-        return Truth(html_path, "body", data["content"], title=title, published_at=when)
+        return Truth(html_path, "body", data["content"], title=title, published_at=when,
+                     keeps_captions=True)
     if data.get("with") or data.get("without"):
         return Truth(html_path, "segments", with_=tuple(data.get("with", ())),
                      without=tuple(data.get("without", ())), title=title, published_at=when)

@@ -50,6 +50,7 @@ class Body:
     images: list[str] = field(default_factory=list)
     editor: str | None = None
     source: str | None = None
+    reading_order: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_caption(block: Block) -> bool:
@@ -92,19 +93,20 @@ def parse_credits(text: str) -> dict[str, str] | None:
     return credits
 
 
-def _sort_line(body: Body, block: Block, text: str) -> bool:
-    """File an editor/source/original-title/caption line away; True when it is not body text."""
+def _sort_line(body: Body, block: Block, text: str) -> str:
+    """File a line as credit (来源/责任编辑), original-title, caption or paragraph."""
     credits = parse_credits(text)
     if credits is not None:
         body.editor = body.editor or credits.get("editor")
         body.source = body.source or credits.get("source")
-        return True
+        return "credit"
     if _ORIGINAL_TITLE.match(text) and len(text) <= 120:
-        return True
+        return "original-title"
     if is_caption(block):
         body.captions.append(text)
-        return True
-    return False
+        return "caption"
+    body.paragraphs.append(text)
+    return "paragraph"
 
 
 def _is_noise(block: Block, title: str | None) -> bool:
@@ -122,7 +124,8 @@ def _is_noise(block: Block, title: str | None) -> bool:
 
 
 def sort_blocks(blocks: list[Block], title: str | None, base: str | None) -> Body:
-    """Body paragraphs, captions and images from the container's lines, in order."""
+    """Body paragraphs, captions and images from the container's lines, and every kept line
+    in reading order with its kind."""
     body = Body()
     rules = boilerplate.load()
     for block in blocks:
@@ -132,8 +135,8 @@ def sort_blocks(blocks: list[Block], title: str | None, base: str | None) -> Bod
         if _is_noise(block, title) or (count_chars(block.text) <= 3 and not _has_prose(body)):
             continue
         text = rules.strip_disclaimers(block.text)
-        if text and not _sort_line(body, block, text):
-            body.paragraphs.append(text)
+        if text:
+            body.reading_order.append((_sort_line(body, block, text), text))
     return body
 
 
@@ -337,4 +340,5 @@ class GenericExtractor:
             url=url, site=registrable_domain(url), author=meta.author,
             source=body.source or meta.source, editor=body.editor or editor_after(choice.top),
             published_at=meta.published_at,
-            captions=tuple(body.captions), images=tuple(dict.fromkeys(body.images)))
+            captions=tuple(body.captions), images=tuple(dict.fromkeys(body.images)),
+            reading_order=tuple(body.reading_order))

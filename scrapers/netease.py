@@ -66,6 +66,7 @@ class NetEaseExtractor:
             author=meta.author(ix, doc, url, src, r), source=src, editor=meta.editor(ix, r),
             published_at=meta.published_at(ix, r), captions=tuple(body.captions),
             images=tuple(body.images), source_kind="html", extras=extras,
+            reading_order=tuple(body.reading_order),
         )
 
 

@@ -40,6 +40,7 @@ class Body:
     captions: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     original_title: str | None = None
+    reading_order: list[tuple[str, str]] = field(default_factory=list)
 
 
 def image_url(img: etree._Element) -> str | None:
@@ -180,17 +181,24 @@ class _Sorter:
         text = self._text(block)
         if block.images:
             if text:
-                self.body.captions.append(text)
+                self._keep("caption", text)
             self.after_image = True
             return
         if not text:
             return
         kind = self._kind(block, text)
         if kind == "caption":
-            self.body.captions.append(text)
+            self._keep("caption", text)
         elif kind == "text":
-            self.body.paragraphs.append(self._cut_prompt(block, text))
+            self._keep("paragraph", self._cut_prompt(block, text))
+        elif kind == "otitle":
+            self.body.reading_order.append(("original-title", text))
         self.after_image = False
+
+    def _keep(self, kind: str, text: str) -> None:
+        """A caption or paragraph, filed and noted in reading order."""
+        (self.body.captions if kind == "caption" else self.body.paragraphs).append(text)
+        self.body.reading_order.append((kind, text))
 
     def _text(self, block: Block) -> str:
         if not block.text or self.bp.is_disclaimer(block.text):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from fincorpus.corpus.errors import NotAnArticle
@@ -45,10 +45,12 @@ class _Card:
 
 @dataclass
 class _Body:
-    """What the body pass collects: paragraphs, captions and a fallback publish time."""
+    """What the body pass collects: paragraphs, captions (both also in reading order) and a
+    fallback publish time."""
 
-    paragraphs: list[str]
-    captions: list[str]
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    reading_order: list[tuple[str, str]] = field(default_factory=list)
     published_at: datetime | None = None
 
 
@@ -78,6 +80,7 @@ class TextCopyExtractor:
                                "code?); add copies of Chinese article pages", "not-chinese")
         return Article(
             title=title, paragraphs=tuple(result.paragraphs), captions=tuple(result.captions),
+            reading_order=tuple(result.reading_order),
             extractor=Provenance(self.name, self.version), url=url, site=_site(text),
             author=card.author if card else None,
             published_at=(card.published_at if card else None) or result.published_at,
@@ -242,7 +245,7 @@ def _is_caption(line: str) -> bool:
 
 def clean_body(lines: list[str | None]) -> _Body:
     """Paragraphs in order, with image stand-ins, captions, disclaimers and meta lines removed."""
-    result = _Body([], [])
+    result = _Body()
     threshold, blanks, after_break = _break_threshold(lines), 0, False
     for line in lines:
         if line is None:
@@ -270,9 +273,11 @@ def _place(text: str, after_break: bool, result: _Body) -> None:
     if not text or bp.is_disclaimer(text):
         return
     if after_break and _is_caption(text):
-        result.captions.append(text)
-        return
-    if _META_LINE.match(text):
+        kind = "caption"
+    elif _META_LINE.match(text):
         result.published_at = result.published_at or parse_datetime(text)
         return
-    result.paragraphs.append(text)
+    else:
+        kind = "paragraph"
+    (result.captions if kind == "caption" else result.paragraphs).append(text)
+    result.reading_order.append((kind, text))

@@ -24,7 +24,9 @@ def make_article(**changes) -> Article:
                   docid="K8A1B2C3D4E5F6G7", site="163.com", author="某财经号",
                   published_at=datetime(2026, 1, 20, 18, 0, 49, tzinfo=SHANGHAI),
                   captions=("图为会场",), images=("https://example.com/a.jpg",), flags=("x",),
-                  extras={"wemedia_id": "W123"})
+                  extras={"wemedia_id": "W123"},
+                  reading_order=(("paragraph", "第一段。"), ("caption", "图为会场"),
+                                 ("paragraph", "第二段，6826亿美元。")))
     fields.update(changes)
     return Article(**fields)
 
@@ -105,3 +107,20 @@ def test_articles_round_trip_through_the_store(tmp_path_factory, title, paragrap
         store.put_article(article, raw_id)
         (stored,) = list(store.articles())
     assert stored.article == article and stored.raw_page_id == raw_id
+
+
+def test_articles_stored_before_reading_order_existed_read_back_without_one(db_path) -> None:
+    from fincorpus.corpus.migrations import MIGRATIONS
+
+    with Store(db_path) as store:
+        raw_id, _ = store.put_raw(RawPage(url="a", body=b"a"))
+        store.put_article(make_article(), raw_id)
+    conn = sqlite3.connect(db_path)  # back to v6: the column gone, as in an older file
+    conn.execute("ALTER TABLE articles DROP COLUMN reading_order")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    conn.commit()
+    conn.close()
+    with Store(db_path) as store:
+        (stored,) = list(store.articles())
+    assert stored.article.reading_order == ()
+    assert stored.article.reader_text == stored.article.text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import itertools
 import pickle
-import sys
 from pathlib import Path
 
 import jieba
@@ -191,15 +190,10 @@ def test_words_cover_every_non_space_character(line: str) -> None:
 
 
 def _benchmark():
-    """benchmarks/segmentation.py as a module (benchmarks/ is not a package)."""
-    import importlib.util
+    """benchmarks/segmentation.py as a module."""
+    from tests.support.benchmarks import load_benchmark
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "segmentation.py"
-    spec = importlib.util.spec_from_file_location("segmentation_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("segmentation")
 
 
 def _gold_prefix(gold: tuple[str, ...], chars: int) -> tuple[str, ...]:

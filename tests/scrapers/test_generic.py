@@ -79,6 +79,17 @@ def test_editor_source_and_original_title_lines_are_filed_away() -> None:
     assert article.source == "示例日报"
 
 
+def test_reading_order_keeps_filed_lines_in_place() -> None:
+    extra = "<p>原标题：一季度小商品出口增长两成</p><p>【责任编辑：王小明】</p>"
+    figure = '<p><img src="/img/port.jpg"></p><p>图为繁忙的集装箱码头</p>'
+    article = _extract(_page(_article(BODY[0], extra=figure + f"<p>{BODY[1]}</p>" + extra)))
+    assert article.reading_order == (
+        ("paragraph", BODY[0]), ("caption", "图为繁忙的集装箱码头"), ("paragraph", BODY[1]),
+        ("original-title", "原标题：一季度小商品出口增长两成"), ("credit", "【责任编辑：王小明】"))
+    assert article.reader_text.split("\n")[1] == "图为繁忙的集装箱码头"
+    assert article.text == "\n".join(BODY[:2])
+
+
 def test_disclaimer_sentences_are_removed() -> None:
     disclaimer = load().disclaimers[0]
     article = _extract(_page(_article(*BODY, extra=f"<p>{disclaimer}</p>")))

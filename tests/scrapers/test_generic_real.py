@@ -1,8 +1,10 @@
 """GenericExtractor on the real non-NetEase pages in ../shared: per-page floors, README metric.
 
 Floors sit just under what the extractor reached when they were pinned, so a drop on any page
-fails here. The remaining gap to 1.0 is the ground truth keeping lines our rules take out
-(picture captions, 责任编辑/原标题 lines, video-player labels, share buttons).
+fails here. These labels come from other projects and keep picture captions, 原标题 and 责任编辑
+lines, so they are compared with `Article.reader_text` (evaluate.Truth.text_of). The remaining
+gap to 1.0 is labels keeping page furniture no reader view holds (video-player labels, share
+buttons, 转播到腾讯微博).
 """
 
 from __future__ import annotations
@@ -22,19 +24,19 @@ PAGES = SHARED / "data" / "pages"
 
 #: Body F1 (or segment score for with/without pages) per page, pinned just under the reached value.
 FLOORS = {
-    "chinadaily_newspaper4k_001": 0.99,
+    "chinadaily_newspaper4k_001": 0.995,
     "gmw_magichtml_a28ede74": 0.99,
-    "gmw_readability": 0.98,
+    "gmw_readability": 0.995,
     "hexinhuanet_trafilatura_archive_25340717": 1.0,
     "ifeng_magichtml_97a2a581": 0.99,
     "newscn_magichtml_14b709df": 0.975,
     "qq_magichtml_1f930df3": 0.99,
     "qq_readability_gb2312meta": 0.935,
     "sina_magichtml_finance_42076fe0": 0.99,
-    "sina_magichtml_news_665b6857": 0.98,
+    "sina_magichtml_news_665b6857": 0.995,
     "xinhuanet_trafilatura_c_1125597921": 1.0,
 }
-MEAN_FLOOR = 0.985
+MEAN_FLOOR = 0.99
 #: Pages without ground truth: the extractor must still find a body there.
 UNLABELLED = ("hexun_gne_1", "thepaper_gne_1", "sina_gne_sina")
 
@@ -53,7 +55,7 @@ def _extract(name: str):
 def _score(name: str) -> tuple[float, list[str]]:
     truth = evaluate.load_truth(PAGES / f"{name}.html")
     assert truth is not None, f"{name}: ground truth missing"
-    body = _extract(name).text
+    body = truth.text_of(_extract(name))
     if truth.kind == "segments":
         score = evaluate.segment_score(body, list(truth.with_), list(truth.without))
         return score, evaluate.leaks(body, "")

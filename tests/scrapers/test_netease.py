@@ -188,6 +188,9 @@ def test_news_page_otitle_editor_long_caption_and_prompts() -> None:
     assert article.paragraphs == ("“终于可以沿着河散步了。”", "步道全长四公里，沿途设置了十二个休息点。",
                                   "夜里也亮堂", "路灯采用太阳能供电。")
     assert len(article.captions) == 1 and article.captions[0].endswith("截图）")
+    kinds = [kind for kind, _ in article.reading_order]
+    assert kinds[0] == "original-title" and kinds.count("caption") == 1
+    assert tuple(t for k, t in article.reading_order if k == "paragraph") == article.paragraphs
 
 
 def test_2019_layout_drops_video_boxes_and_credits() -> None:

@@ -172,6 +172,8 @@ def test_short_line_after_blank_block_is_a_caption() -> None:
     article = TextCopyExtractor().extract(text)
     assert list(article.paragraphs) == BODY
     assert article.captions == ("央行大楼外景",)
+    assert article.reading_order == (("paragraph", BODY[0]), ("caption", "央行大楼外景"),
+                                     ("paragraph", BODY[1]))
 
 
 def test_chrome_only_copy_is_not_an_article() -> None:
