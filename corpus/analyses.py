@@ -7,8 +7,10 @@ output of two stage versions for one article.
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring
-from typing import Iterator, NamedTuple
+from collections.abc import Callable, Iterator
+from json.encoder import c_make_encoder, encode_basestring
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Analysis, Entity, Score, Sentence, Stance, Token, utcnow
@@ -133,9 +135,24 @@ class AnalysisRows(NamedTuple):
     stances: list[tuple]
 
 
-#: One encoder for every JSON column (json.dumps with options builds a new one per call).
-_json = json.JSONEncoder(ensure_ascii=False).encode
-_json_sorted = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+def _encoder(sort_keys: bool = False) -> Callable[[Any], str]:
+    """`JSONEncoder(ensure_ascii=False, sort_keys=...).encode`, the same text, without its
+    cost per call: `encode` builds a new C encoder (and a dict for its cycle check) every
+    time, which costs more than encoding a sentence's words. Here the C encoder is built
+    once, with no cycle check (analyses hold no cycles)."""
+    plain = json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys)
+    if c_make_encoder is None:  # no C accelerator in this Python
+        return plain.encode
+    encode = c_make_encoder(None, plain.default, encode_basestring, None, plain.key_separator,
+                            plain.item_separator, sort_keys, plain.skipkeys, plain.allow_nan)
+    return lambda value: "".join(encode(value, 0))
+
+
+#: One encoder for every JSON column.
+_json = _encoder()
+_json_sorted = _encoder(sort_keys=True)
+#: A token's [word, pos], as the sentences table keeps it (a tuple is written as a list).
+_word_pos = itemgetter(0, 3)
 
 
 def _strings_json(items: tuple[str, ...]) -> str:
@@ -149,8 +166,7 @@ def analysis_rows(analysis: Analysis) -> AnalysisRows:
     return AnalysisRows(
         a,
         (a, _json_sorted(dict(analysis.stages)), utcnow().isoformat()),
-        [(a, i, s.paragraph, s.start, s.end, s.text,
-          _json([[t.text, t.pos] for t in tokens]))
+        [(a, i, s.paragraph, s.start, s.end, s.text, _json(list(map(_word_pos, tokens))))
          for i, (s, tokens) in enumerate(zip(analysis.sentences, analysis.tokens))],
         [(a, i, e.start, e.end, e.text, e.type, e.id,
           _json_sorted(dict(e.value)) if e.value else None)

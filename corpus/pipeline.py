@@ -21,7 +21,7 @@ from fincorpus.corpus.errors import BadInput, NotAnArticle
 from fincorpus.corpus.model import RawPage
 from fincorpus.corpus.store import Store
 from fincorpus.corpus.workers import process_pool
-from fincorpus.nlp.analyze import AnalyzerSettings, analyze_batch
+from fincorpus.nlp.analyze import AnalyzerSettings, analyze_batch, collection_paused
 from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.fetch import Fetcher
 from fincorpus.scrapers.local import read_file
@@ -211,6 +211,12 @@ def analyze_stored(where: Store | str, ids: list[str],
     Returns how many were stored and, for those that failed, why.
     """
     store = where if isinstance(where, Store) else _worker_store(where)
+    with collection_paused():  # the batch's objects are all gone when collections resume
+        return _analyze_and_store(store, ids, settings)
+
+
+def _analyze_and_store(store: Store, ids: list[str], settings: AnalyzerSettings
+                       ) -> tuple[int, list[tuple[str, str]]]:
     articles = [stored.article for stored in map(store.get_article, ids) if stored]
     outcomes = analysis_rows_of(articles, settings)
     rows = [o for o in outcomes if not isinstance(o, str)]
@@ -232,7 +238,8 @@ def analysis_rows_of(articles: list, settings: AnalyzerSettings = AnalyzerSettin
     The batch is analysed as one; if that fails, each article alone, to find the bad one.
     """
     try:
-        return [analysis_rows(a) for a in analyze_batch(articles, settings)]
+        with collection_paused():  # the rows as well as the analyses
+            return [analysis_rows(a) for a in analyze_batch(articles, settings)]
     except Exception:  # noqa: BLE001 (one bad article must not stop the rest)
         if len(articles) == 1:
             raise

@@ -9,6 +9,8 @@ once: segmentation and the NER model are far cheaper per article on many article
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
@@ -108,6 +110,10 @@ class Analyzer:
 
     def analyze_batch(self, articles: list[Article]) -> list[Analysis]:
         """The analyses of several articles; the NER model tags all their sentences in one go."""
+        with collection_paused():
+            return self._analyze_batch(articles)
+
+    def _analyze_batch(self, articles: list[Article]) -> list[Analysis]:
         sentences = [sentences_of(article) for article in articles]
         flat = [s for found in sentences for s in found]
         words = iter(self.segmenter.tokens_many([s.text for s in flat], [s.start for s in flat]))
@@ -179,6 +185,24 @@ def shared_analyzer(settings: AnalyzerSettings = AnalyzerSettings()) -> Analyzer
     analyzer = Analyzer(settings).load()
     gc.freeze()
     return analyzer
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection inside the block (nested blocks are fine).
+
+    A batch makes hundreds of thousands of tokens, entities and scores that all live until
+    it ends: collections in between find no garbage, yet walk every one of them again and
+    again (a tenth of analysis time). One collection after the block does.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def analyze_batch(articles: list[Article],

@@ -35,6 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from fincorpus.nlp.hash_slots import HashSlots
+
 _TOP = 0x9FD6  # code points above U+9FD5 are never in a han block
 _B = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the rolling hash
 _SEED = np.uint64(0x243F6A8885A308D3)  # the hash of "", so lengths differ in hash
@@ -115,60 +117,46 @@ class DagCutter:
         self._build_table(hashes, weights)
 
     def _build_table(self, hashes: np.ndarray, weights: np.ndarray) -> None:
-        """Open addressing with linear probing, home slot = the hash's top bits.
-
-        Keys sorted by hash have non-decreasing home slots, so linear probing places key i
-        at i + cummax(home - i): the whole table is built without a Python loop.
-        """
-        bits = max(4, int(2 * len(hashes)).bit_length())  # load factor below 1/2
-        self._shift = np.uint64(64 - bits)
-        order = np.argsort(hashes)
-        hashes, weights = hashes[order], weights[order]
-        if (hashes[1:] == hashes[:-1]).any() or (hashes[:1] == 0).any():
+        """The words' hashes as a probe table, each word's weight at its slot."""
+        if len(np.unique(hashes)) < len(hashes) or (hashes == 0).any():
             raise RuntimeError("64-bit hash collision between dictionary words")
-        home = (hashes >> self._shift).astype(np.int64)
-        place = np.arange(len(home)) + np.maximum.accumulate(home - np.arange(len(home)))
-        # Every home slot, the overflow past the last, and an empty slot that ends probes.
-        size = max(1 << bits, int(place.max(initial=0)) + 1) + 1
-        self._slots = np.zeros(size, np.uint64)  # 0 = empty
-        self._slots[place] = hashes
-        self._weights = np.full(size, math.nan)
-        self._weights[place] = weights
-
-    def _lookup(self, hashes: np.ndarray) -> np.ndarray:
-        """Slot of each hash in the table, or -1 when it is no key."""
-        slot = (hashes >> self._shift).astype(np.int64)
-        found = np.full(len(hashes), -1, np.int64)
-        todo = np.arange(len(hashes))
-        while todo.size:
-            stored = self._slots[slot[todo]]
-            hit = stored == hashes[todo]
-            found[todo[hit]] = slot[todo[hit]]
-            todo = todo[~hit & (stored != 0)]
-            slot[todo] += 1
-        return found
+        self._table = HashSlots(hashes)
+        self._lookup = self._table.lookup
+        self._weights = np.full(self._table.size, math.nan)
+        self._weights[self._table.place] = weights
 
     def cut_many(self, texts: Sequence[str]) -> list[list[int]]:
         """For each text, the end offset of each of its words: words are text[prev_end:end]."""
         out: list[list[int]] = []
-        batch: list[str] = []
-        size = 0
-        for text in texts:
-            if batch and size + len(text) > _CHUNK:
-                out += self._cut_batch(batch)
-                batch, size = [], 0
-            batch.append(text)
-            size += len(text) + 1
-        if batch:
-            out += self._cut_batch(batch)
+        for batch in _chunks(texts):
+            relative, lo, hi = self._ends(batch)
+            relative = relative.tolist()  # one conversion, then list slices
+            out += [relative[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
         return out
+
+    def cut_flat(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`cut_many` as two arrays: the word ends of every text, one text after another,
+        and how many words each text has."""
+        ends, counts = [], []
+        for batch in _chunks(texts):
+            relative, lo, hi = self._ends(batch)
+            inside = np.zeros(len(relative) + 1, np.int64)  # ends of a text, not of a "\0"
+            np.add.at(inside, lo, 1)
+            np.add.at(inside, hi, -1)
+            ends.append(relative[np.cumsum(inside[:-1]) > 0])
+            counts.append(hi - lo)
+        if not ends:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(ends), np.concatenate(counts)
 
     def cut(self, text: str) -> list[str]:
         """The words of one text, = list(tokenizer.cut(text, HMM=False))."""
         ends = self.cut_many([text])[0]
         return [text[a:b] for a, b in zip([0, *ends], ends)]
 
-    def _cut_batch(self, texts: list[str]) -> list[list[int]]:
+    def _ends(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Word ends of the texts, each from its text's start, with the range [lo, hi) of
+        each text's (the ends between are those of the "\0" separators)."""
         # One array for all texts, each followed by a "\0" separator: a non-han character,
         # so no block crosses a text's end and every block is followed by a route end of 0.
         cp = _codepoints("\0".join(texts) + "\0")
@@ -191,8 +179,7 @@ class DagCutter:
         lo = np.searchsorted(ends, offsets, "right")
         hi = np.searchsorted(ends, offsets + lengths, "right")
         owner = np.maximum(np.searchsorted(offsets, ends, "right") - 1, 0)
-        relative = (ends - offsets[owner]).tolist()  # one conversion, then list slices
-        return [relative[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
+        return ends - offsets[owner], lo, hi
 
     def _cut_blocks(self, cp: np.ndarray, han: np.ndarray, is_end: np.ndarray) -> None:
         """Mark the word ends of jieba's best route through every han block."""
@@ -258,3 +245,17 @@ class DagCutter:
             best[p] = value[rows[:m], pick]
             nxt[p] = p + pick + 1
         return nxt
+
+
+def _chunks(texts: Sequence[str]):
+    """The texts in consecutive batches of about _CHUNK characters (at least one text each)."""
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and size + len(text) > _CHUNK:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text) + 1
+    if batch:
+        yield batch

@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 import numpy as np
 
@@ -51,6 +52,7 @@ _BEFORE2, _BEFORE1, _AFTER1, _AFTER2 = 0x110001, 0x110002, 0x110003, 0x110004
 _U64 = np.uint64
 _BASE = 0x100000001B3
 _START_BITS = 22  # odd, so it has an inverse modulo 2**64
+_NAME_BITS = 22  # the table of names' hashes: 4 M slots, one in 40 set
 _TEMPLATES = ("u-2", "u-1", "u0", "u1", "u2", "b-2", "b-1", "b0", "b1", "t", "cl", "sn",
               "wp", "w", "wl", "wc", "pp", "np", "pw", "nw", "pnp", "nc", "pc", "sr")
 #: Template names of the variable-count features (dictionary names covering a character).
@@ -127,6 +129,10 @@ class Featurizer:
             self._name_starts[_start_slots(joined[ends - lengths], joined[ends - lengths + 1])] = True
         self._name_tags = np.array([t for _, t in entries], dtype=np.int64)[order] if entries \
             else np.zeros(0, np.int64)
+        # Which hashes some name may have (a slot per hash's top bits): most substrings are
+        # no name, and a table lookup rules them out before the sorted search.
+        self._name_bits = np.zeros(1 << _NAME_BITS, dtype=bool)
+        self._name_bits[(self._name_keys >> _U64(64 - _NAME_BITS)).astype(np.int64)] = True
         self._pos_keys: dict[str | None, int] = {}
         self._titles = _hashes(TITLES)
         self._org_suffixes = _hashes(ORG_SUFFIXES)
@@ -141,7 +147,7 @@ class Featurizer:
         text = "".join(t for t, _, _ in pieces)
         lengths = np.array([len(t) for t, _, _ in pieces], dtype=np.int64)
         bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        cp = codes(fold(text))
+        cp = folded_codes(text)
         padded, at = _padded(cp, lengths)
         sentence_of = np.repeat(np.arange(len(lengths)), lengths)
         starts, ends, pos = self._words(pieces, bounds)
@@ -167,17 +173,16 @@ class Featurizer:
 
     def _words(self, pieces: Sequence[Piece], bounds: np.ndarray):
         """Word starts, ends and POS keys covering every character, from the pieces' spans."""
-        starts, ends, tags = [], [], []
-        for (_, words, origin), at in zip(pieces, bounds.tolist()):
-            if words:
-                _, begin, end, tag = zip(*words)
-                starts.append(np.array(begin, dtype=np.int64) + (at - origin))
-                ends.append(np.array(end, dtype=np.int64) + (at - origin))
-                tags += tag
-        starts = np.concatenate(starts) if starts else np.zeros(0, np.int64)
-        ends = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+        # All pieces' words at once: their offsets move by where the piece now starts.
+        counts = [len(words) for _, words, _ in pieces]
+        flat = list(chain.from_iterable(words for _, words, _ in pieces))
+        shift = np.repeat(bounds[:-1] - np.array([origin for _, _, origin in pieces],
+                                                 dtype=np.int64), counts)
+        _, begin, end, tags = zip(*flat) if flat else ((), (), (), ())
+        starts = np.array(begin, dtype=np.int64) + shift
+        ends = np.array(end, dtype=np.int64) + shift
         known = {tag: self._pos_key(tag) for tag in set(tags)}
-        keys = np.array([known[tag] for tag in tags], dtype=np.int64)
+        keys = np.fromiter(map(known.__getitem__, tags), np.int64, len(tags))
         # Every span edge and piece edge is a word edge; a word takes the POS of the span
         # that starts at it, or "x" where no span does (a gap).
         edges = np.concatenate([starts, np.minimum(ends, bounds[-1]), bounds])
@@ -249,6 +254,8 @@ class Featurizer:
             starts = begins[begins + length <= n]
             starts = starts[sentence_of[starts] == sentence_of[starts + length - 1]]
             found_hashes = hashes(starts, starts + length)
+            maybe = self._name_bits[(found_hashes >> _U64(64 - _NAME_BITS)).astype(np.int64)]
+            starts, found_hashes = starts[maybe], found_hashes[maybe]
             at = np.minimum(np.searchsorted(self._name_keys, found_hashes), len(self._name_keys) - 1)
             hit = self._name_keys[at] == found_hashes
             found, tags = starts[hit], self._name_tags[at[hit]]
@@ -382,6 +389,22 @@ def _fold_table() -> dict[int, int]:
 def fold(text: str) -> str:
     """The text as the features see it (same length): widths, case and digits folded."""
     return text.translate(_fold_table())
+
+
+@cache
+def _fold_codes() -> np.ndarray:
+    """`_fold_table` as an array over the Basic Multilingual Plane (others stay as they are)."""
+    table = np.arange(0x10000, dtype=np.int64)
+    for code, to in _fold_table().items():
+        table[code] = to
+    return table
+
+
+def folded_codes(text: str) -> np.ndarray:
+    """codes(fold(text)), folded on the array (a translate looks every character up)."""
+    cp = codes(text)
+    table = _fold_codes()
+    return np.where(cp < len(table), table[np.minimum(cp, len(table) - 1)], cp)
 
 
 def codes(text: str) -> np.ndarray:

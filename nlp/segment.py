@@ -20,13 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import numpy as np
 
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Token
 from fincorpus.nlp.number_spans import STYLES, DigitWords, digit_words, protected_spans
-from fincorpus.nlp.text import Normalized, fold_width, normalize
+from fincorpus.nlp.text import Normalized, fold_width, has_invisible, normalize
 from fincorpus.nlp.userdict import DictEntry, load_user_dict
 
 __all__ = [
@@ -181,11 +184,18 @@ class Segmenter:
         stretches between them, all stretches of all texts in one call.
         """
         state = self._state()
-        plans, gaps = [], []
-        for text in texts:
-            norm = normalize(text)
+        plans, gaps = self._plans(state, texts)
+        ends = self._cut_many(state, gaps)
+        return [self._assemble(norm, plan, gaps, ends) for norm, plan in plans]
+
+    def _plans(self, state: _Loaded, texts: Sequence[str]) -> tuple[list, list[str]]:
+        """Each text's normalised form and plan (its protected spans, and the stretches
+        between them as indexes into the returned list of stretches for jieba to cut)."""
+        plans: list = []
+        gaps: list[str] = []
+        for norm, protected in self._protected(state, texts):
             folded, done, plan = norm.text, 0, []
-            for start, end, pos in protected_spans(folded, self.numbers, state.digit_words):
+            for start, end, pos in protected:
                 if start > done:
                     plan.append((done, len(gaps)))
                     gaps.append(folded[done:start])
@@ -195,8 +205,35 @@ class Segmenter:
                 plan.append((done, len(gaps)))
                 gaps.append(folded[done:])
             plans.append((norm, plan))
-        ends = self._cut_many(state, gaps)
-        return [self._assemble(norm, plan, gaps, ends) for norm, plan in plans]
+        return plans, gaps
+
+    def _protected(self, state: _Loaded, texts: Sequence[str]
+                   ) -> Iterator[tuple[Normalized, list[tuple[int, int, str]]]]:
+        """Each text normalised, with its protected spans.
+
+        The texts are folded and searched as one, a newline between them (a number, a
+        date or a dictionary word never holds one, and the patterns see it as they see a
+        text's edge), unless a text holds a newline or an invisible character (then one by
+        one).
+        """
+        joined = "\n".join(texts)
+        folded = fold_width(joined)  # one for one, so the texts' offsets agree
+        if joined.count("\n") != len(texts) - 1 or has_invisible(folded):
+            for text in texts:
+                norm = normalize(text)
+                yield norm, protected_spans(norm.text, self.numbers, state.digit_words)
+            return
+        found = iter(protected_spans(folded, self.numbers, state.digit_words))
+        span = next(found, None)
+        base = 0
+        for text in texts:
+            end = base + len(text)
+            own = []
+            while span is not None and span[0] < end:
+                own.append((span[0] - base, span[1] - base, span[2]))
+                span = next(found, None)
+            yield Normalized(folded[base:end], text), own
+            base = end + 1
 
     def _cut_many(self, state: _Loaded, texts: list[str]) -> list[list[int]]:
         """Word end offsets of each text, as jieba's `cut` gives them.
@@ -215,6 +252,15 @@ class Segmenter:
                 ends.append(at)
             found.append(ends)
         return found
+
+    def _cut_flat(self, state: _Loaded, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """`_cut_many` as two arrays: the word ends of every text, one text after another,
+        and how many words each text has."""
+        if state.dag is not None and sum(map(len, texts)) >= DAG_MIN_CHARS:
+            return state.dag.cut_flat(texts)
+        found = self._cut_many(state, texts)
+        counts = np.fromiter(map(len, found), np.int64, len(found))
+        return np.fromiter(chain.from_iterable(found), np.int64, int(counts.sum())), counts
 
     @staticmethod
     def _assemble(norm: Normalized, plan: list, gaps: list[str],
@@ -251,15 +297,24 @@ class Segmenter:
     def tokens_many(self, texts: Sequence[str], starts: Sequence[int] | None = None) -> list[list[Token]]:
         """`tokens` of each text (offsets plus its entry in `starts`), cut as one batch."""
         tags = self.pos_table()
-        result = []
-        for text, start, (folded, spans) in zip(texts, starts or [0] * len(texts),
-                                                self._spans_many(texts)):
-            if folded is None:
-                folded = fold_width(text)
-            # tuple.__new__ skips Token's Python-level __new__: a word costs a third less.
-            result.append([_new_tuple(Token, (text[b:e], b + start, e + start,
-                                              pos or tags.get(folded[b:e]) or _guess_pos(folded[b:e])))
-                           for b, e, pos in spans])
+        starts = list(starts) if starts else [0] * len(texts)
+        state = self._state()
+        plans, gaps = self._plans(state, texts)
+        ends, counts = self._cut_flat(state, gaps)
+        result = _batch_tokens(texts, starts, plans, ends, counts, tags)
+        per_gap = None
+        for i, (norm, plan) in enumerate(plans):
+            if not norm.dropped_at:
+                continue
+            # Invisible characters dropped: the spans map back to the text one by one (rare).
+            if per_gap is None:
+                per_gap = [part.tolist() for part in np.split(ends, np.cumsum(counts)[:-1])]
+            _, spans = self._assemble(norm, plan, gaps, per_gap)
+            text, start = texts[i], starts[i]
+            words = [text[b:e] for b, e, _ in spans]
+            tagged = _tagged(words, [pos for _, _, pos in spans], tags)
+            result[i] = [_new_tuple(Token, (word, b + start, e + start, pos))
+                         for word, (b, e, _), pos in zip(words, spans, tagged)]
         return result
 
     def pos_table(self) -> dict[str, str]:
@@ -289,6 +344,87 @@ class Segmenter:
                 inside = [sentence[s:e] for s, e, _ in spans if s < at + len(word) and e > at]
                 missed.append((word, inside))
         return missed
+
+
+def _batch_tokens(texts: Sequence[str], starts: Sequence[int], plans: list, ends: np.ndarray,
+                  counts: np.ndarray, tags: dict[str, str]) -> list[list[Token]]:
+    """The tokens of each text, as `_assemble` and a Token per span would make them, for all
+    texts at once (a Python loop per word costs several times the work it does). Texts that
+    lost invisible characters are left empty, for the caller."""
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))  # texts laid end to end
+    joined = "\n".join(texts)
+    span_start, span_end, pos = _laid_out(plans, base, ends, counts, joined)
+    words = [joined[a:b] for a, b in zip(span_start.tolist(), span_end.tolist())]
+    pos = _tagged(words, pos, tags)
+    owner = np.searchsorted(base, span_start, "right") - 1
+    shift = (np.asarray(starts, np.int64) - base)[owner]  # joined offsets -> the caller's
+    # tuple.__new__ skips Token's Python-level __new__: a word costs a third less.
+    tokens = list(map(_new_tuple, repeat(Token), zip(
+        words, (span_start + shift).tolist(), (span_end + shift).tolist(), pos)))
+    bounds = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
+    return [tokens[a:b] for a, b in pairwise(bounds)]
+
+
+def _laid_out(plans: list, base: np.ndarray, ends: np.ndarray, counts: np.ndarray,
+              joined: str) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """(starts, ends, POS) of every text's spans, offsets into the texts laid end to end
+    (`base`: where each starts in `joined`), in order.
+
+    jieba's words are each stretch's word ends plus the stretch's offset; sorted with the
+    protected spans, they are each text's spans in order. jieba's whitespace words (all
+    whitespace: the first character tells) are dropped, as are texts with a `dropped_at`.
+    """
+    gap_at, kept_at, kept_end, kept_pos = [], [], [], []  # gap_at -1: a text left out
+    for t, (norm, plan) in enumerate(plans):
+        at = -1 if norm.dropped_at else int(base[t])
+        for step in plan:
+            if len(step) == 2:
+                gap_at.append(at if at < 0 else at + step[0])
+            elif at >= 0:
+                kept_at.append(at + step[0])
+                kept_end.append(at + step[1])
+                kept_pos.append(step[2])
+    offset = np.asarray(gap_at, np.int64)[np.repeat(np.arange(len(counts)), counts)]
+    word_end = ends + offset
+    word_start = np.concatenate((offset[:1], word_end[:-1]))
+    first = (np.cumsum(counts) - counts)[counts > 0]
+    word_start[first] = offset[first]
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    valid = offset >= 0
+    space = _space_table()  # fold_width never changes whether a character is a space
+    valid[valid] = ~space[np.minimum(codes[word_start[valid]], len(space) - 1)]
+    span_start = np.concatenate((word_start[valid], np.asarray(kept_at, np.int64)))
+    span_end = np.concatenate((word_end[valid], np.asarray(kept_end, np.int64)))
+    order = np.argsort(span_start, kind="stable")
+    pos: list[str | None] = [None] * len(order)
+    placed = np.empty(len(order), np.int64)
+    placed[order] = np.arange(len(order))
+    for at, tag in zip(placed[len(order) - len(kept_at):].tolist(), kept_pos):
+        pos[at] = tag
+    return span_start[order], span_end[order], pos
+
+
+def _tagged(words: list[str], pos: list[str | None], tags: dict[str, str]) -> list[str | None]:
+    """Each word's POS: its own (protected spans), else the table's, else `_guess_pos`.
+
+    Each distinct word of the batch is looked up once (the table is large, words repeat),
+    width-folded as the text jieba cut was (one character for one, so the same word).
+    """
+    known = dict.fromkeys(words)
+    get = tags.get
+    for word in known:
+        key = fold_width(word)
+        known[word] = get(key) or _guess_pos(key)
+    return [tag or known[word] for tag, word in zip(pos, words)]
+
+
+@lru_cache(maxsize=1)
+def _space_table() -> np.ndarray:
+    """str.isspace of every code point below U+10000 (none above is whitespace)."""
+    return np.array([chr(c).isspace() for c in range(0x10000)] + [False])
 
 
 def _to_original(norm: Normalized, found: list[Span]) -> list[Span]:

@@ -109,18 +109,24 @@ class StanceStage:
                      entities: Sequence[Sequence[Entity]]) -> list[tuple[Stance, ...]]:
         """Each article's stances (article level first, then per sentence) from its sentences
         and its entities (offsets into the article text, sorted by start)."""
-        owners, pairs, inside = [], [], []
+        places, texts, owns = [], [], []
         for article, (found, named) in enumerate(zip(sentences, entities)):
             linked = [e for e in named if e.id]
             for index, sentence in enumerate(found):
-                own = _within(sentence, linked)
-                for target in self.mentions(sentence, own):
-                    owners.append((article, index, target))
-                    pairs.append((target.name, sentence.text))
-                    inside.append(own)
+                places.append((article, index))
+                texts.append(sentence.text)
+                owns.append(_within(sentence, linked))
+        owners, pairs, inside = [], [], []
+        # Every sentence's targets from one scan of the batch.
+        for place, text, own, mentions in zip(places, texts, owns,
+                                              self.targets.mentions_many(texts, owns)):
+            for target in dict.fromkeys(t for t, _, _ in mentions):
+                owners.append((*place, target))
+                pairs.append((target.name, text))
+                inside.append(own)
         labels, proba = predictions(self.model, pairs, inside)
         per_article: list[list[Stance]] = [[] for _ in sentences]
-        for (article, index, target), label, row in zip(owners, labels, proba):
+        for (article, index, target), label, row in zip(owners, labels, proba.tolist()):
             per_article[article].append(_sentence_stance(target, index, label, row))
         return [tuple(roll_up(found)) + tuple(found) for found in per_article]
 
@@ -137,9 +143,15 @@ def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
     return inside
 
 
-def _sentence_stance(target: Target, index: int, label: str, row: np.ndarray) -> Stance:
-    return Stance(target.name, target.id, label, *(round(float(p), 4) for p in row),
-                  sentence=index, counts=tuple(int(label == k) for k in LABEL_ORDER))
+def _sentence_stance(target: Target, index: int, label: str, row: Sequence[float]) -> Stance:
+    favor, against, none = row
+    return Stance(target.name, target.id, label, round(float(favor), 4),
+                  round(float(against), 4), round(float(none), 4), index,
+                  _COUNTS.get(label) or tuple(int(label == k) for k in LABEL_ORDER))
+
+
+#: A sentence's counts: one for its own label.
+_COUNTS = {label: tuple(int(label == k) for k in LABEL_ORDER) for label in LABEL_ORDER}
 
 
 def roll_up(sentence_stances: Sequence[Stance]) -> list[Stance]:

@@ -41,14 +41,15 @@ def aggregate(labels: Sequence[str], probas: Any, target: str = "",
               margin: float = MARGIN) -> ArticleStance:
     """Roll sentence labels and (n × 3, LABELS order) probabilities up to one ArticleStance."""
     labels = [str(label) for label in labels]
-    probas = np.asarray(probas, dtype=np.float64).reshape(-1, len(LABELS))
-    if len(labels) != len(probas):
-        raise ValueError(f"{len(labels)} labels but {len(probas)} probability rows")
+    rows = _rows(probas)
+    if len(labels) != len(rows):
+        raise ValueError(f"{len(labels)} labels but {len(rows)} probability rows")
     n = len(labels)
     if n == 0:
         return ArticleStance(target, "NONE", 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     share = {label: labels.count(label) / n for label in LABELS}
-    mass = dict(zip(LABELS, probas.sum(axis=0).tolist(), strict=True))
+    # Each column summed row after row, as NumPy sums an (n × 3) array down its columns.
+    mass = dict(zip(LABELS, [sum(column) for column in zip(*rows)], strict=True))
     mean = {label: mass[label] / n for label in LABELS}
     label = "NONE"
     side, other = ("FAVOR", "AGAINST") if mass["FAVOR"] >= mass["AGAINST"] else ("AGAINST", "FAVOR")
@@ -57,3 +58,12 @@ def aggregate(labels: Sequence[str], probas: Any, target: str = "",
     return ArticleStance(target, label, n, round(share["FAVOR"], 6), round(share["AGAINST"], 6),
                          round(share["NONE"], 6), round(mean["FAVOR"], 6),
                          round(mean["AGAINST"], 6), round(mean["NONE"], 6))
+
+
+def _rows(probas: Any) -> list[list[float]]:
+    """The (n × 3) probabilities as rows of floats; a list of triples (what analyze rolls
+    up, thousands of small groups a batch) without the cost of NumPy's calls."""
+    if isinstance(probas, list) and all(
+            isinstance(row, tuple) and len(row) == len(LABELS) for row in probas):
+        return [[float(p) for p in row] for row in probas]
+    return np.asarray(probas, dtype=np.float64).reshape(-1, len(LABELS)).tolist()

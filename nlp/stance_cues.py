@@ -93,8 +93,13 @@ class CueLexicon:
 
     def find(self, text: str) -> list[tuple[int, int, Cue]]:
         """(start, end, cue) of every cue word in `text`, left to right, none overlapping."""
+        return self.find_each([text])[0]
+
+    def find_each(self, texts: Sequence[str]) -> list[list[tuple[int, int, Cue]]]:
+        """`find` of each text, from one scan of them all."""
         cues = self._cues
-        return [(m.start, m.end, cues[m.key]) for m in self._matcher.find(text)]
+        return [[(start, end, cues[key]) for key, start, end in found]
+                for found in self._matcher.spans_each(texts)]
 
 
 def _bundled(name: str) -> str:

@@ -38,13 +38,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from fincorpus.nlp.stance_article import ArticleStance, aggregate
 from fincorpus.nlp.stance_cues import Cue, CueLexicon, Layout, Modifiers
-from fincorpus.nlp.stance_targets import LABELS, Target, Targets, default_targets
+from fincorpus.nlp.stance_targets import LABELS, Mention, Target, Targets, default_targets
 
 __all__ = ["FEATURES", "LABELS", "ArticleStance", "Evidence", "LexiconStance", "aggregate"]
 
@@ -97,16 +97,159 @@ class Evidence:
     role: str = "text"
 
 
+class _Word(NamedTuple):
+    """An evaluative word and what does not depend on the target: where it stands, its
+    polarity after negation and rhetorical flips, and its weight before proximity."""
+
+    start: int
+    end: int
+    cue: Cue
+    clause: int
+    sentence: int
+    polarity: int
+    scaled: float  # cue weight x intensity x contrast (x question)
+    negated: bool
+    intensity: float
+    contrast: str
+    rhetorical: bool
+
+
+def _word(start: int, end: int, cue: Cue, layout: Layout, mods: Modifiers) -> _Word:
+    """Negation, intensity, contrast and questions: the same for every target."""
+    clause, sentence = layout.clause(start), layout.sentence(start)
+    negations = mods.negations(start, clause)
+    intensity = mods.intensity(start, clause)
+    contrast = mods.contrast(start, end, sentence)
+    polarity = cue.polarity * (-1) ** negations
+    question = layout.questions[sentence]
+    rhetorical = question and (mods.rhetorical(start, sentence) or (
+        polarity > 0 and mods.rhetorical(start, sentence, "reproach")))
+    polarity = -polarity if rhetorical else polarity
+    scale = intensity * _CONTRAST_SCALE.get(contrast, 1.0)
+    if question and not rhetorical and polarity < 0:
+        scale *= QUESTION_NEG
+    return _Word(start, end, cue, clause, sentence, polarity, cue.weight * scale,
+                 negations % 2 == 1, intensity, contrast, rhetorical)
+
+
 class _Mentions:
     """The target's mentions in one text (span, factor), other actors' spans, the target's
     mentions inside act words (反华, 去中国化: the act's patient, no anchor for other words),
-    and the starts of mentions marked as recipients (对华, 向美方: no subject)."""
+    and the starts of mentions marked as recipients (对华, 向美方: no subject). `own_at` and
+    `others_at` add each span's clause and sentence, which every word's role compares."""
 
     def __init__(self, own: list[tuple[int, int, float]], others: list[tuple[int, int]],
-                 embedded: list[tuple[int, int]], text: str) -> None:
+                 embedded: list[tuple[int, int]], text: str, layout: Layout) -> None:
         self.own, self.others, self.embedded = own, others, embedded
         self.named = bool(own or embedded)
-        self.recipients = {a for a, *_ in [*own, *others] if _RECIPIENT.search(text, 0, a)}
+        # 对|向|给|朝|冲着|针对 ends at most 3 characters before a ($ also before a "\n").
+        self.recipients = {a for a, *_ in [*own, *others]
+                           if _RECIPIENT.search(text, max(0, a - 3), a)}
+        clause, sentence = layout.clause, layout.sentence
+        self.own_at = [(a, b, f, clause(a), sentence(a)) for a, b, f in own]
+        self.others_at = [(a, b, clause(a), sentence(a)) for a, b in others]
+
+
+class _Text:
+    """One text as every target sees it: its cues, layout and evaluative words (scanned
+    once, however many targets it is scored for), and its mentions of targets."""
+
+    def __init__(self, text: str, found: list[tuple[int, int, Cue]],
+                 entities: Sequence[Any] | None, targets: Targets) -> None:
+        self.text, self.found, self.targets = text, found, targets
+        self._entities = entities  # None: the gazetteer's, found when first needed
+        self.offers: list[tuple[int, int, Target]] | None = None  # alias matches, if known
+        self._countries: list[tuple[int, int, str, str | None]] | None = None
+        self._mentions: dict[bool, tuple[list[Mention], dict[Target, list[tuple[int, int]]]]] = {}
+        self.words: list[_Word] = []
+        if any(cue.kind == "eval" for _, _, cue in found):
+            self.layout = layout = Layout(text)
+            self.mods = mods = Modifiers(found, layout)
+            self.words = [_word(start, end, cue, layout, mods)
+                          for start, end, cue in found if cue.kind == "eval"]
+            self.acts = [(a, b) for a, b, cue in found if "act" in cue.flags]
+
+    @property
+    def entities(self) -> Sequence[Any]:
+        if self._entities is None:
+            from fincorpus.nlp.gazetteer import default_gazetteer
+            self._entities = default_gazetteer().find(self.text)
+        return self._entities
+
+    def totals(self, target: Target) -> tuple[float, float]:
+        """(against, favor) evidence for the target, as `_totals` of `evidence` gives."""
+        if not self.words:
+            return _totals([])
+        judged = self._judged(target)
+        return (sum([_weight(w, proximity) for w, _, proximity in judged if w.polarity == -1]),
+                sum([_weight(w, proximity) for w, _, proximity in judged if w.polarity == 1]))
+
+    def evidence(self, target: Target) -> list[Evidence]:
+        """Every evaluative word of the text, weighted for the target, in text order."""
+        text = self.text
+        return [Evidence(text[w.start:w.end], w.start, w.end, w.polarity, _weight(w, proximity),
+                         w.cue.weight, w.cue.source, w.negated, w.intensity, w.contrast,
+                         w.rhetorical, role)
+                for w, role, proximity in (self._judged(target) if self.words else ())]
+
+    def _judged(self, target: Target) -> list[tuple[_Word, str, float]]:
+        actor = target.is_actor
+        mentions, mods = self._mentions_of(target, actor), self.mods
+        return [(w, *_role(w, actor, mentions, mods)) for w in self.words]
+
+    def _mentions_of(self, target: Target, actor: bool) -> _Mentions:
+        """The target's spans and other actors' spans (gazetteer entities for actors)."""
+        entities: Sequence[Any] = self.entities if actor else ()
+        own = [(a, b, 1.0) for a, b in self._spans(target, entities)]
+        if actor:  # other entities: the target's own (its country's) or others'
+            affiliated, others = [], []
+            for a, b, id_, country in self._linked():
+                if id_ != target.id:
+                    if country == target.id:
+                        affiliated.append((a, b, 0.8))
+                    else:
+                        others.append((a, b))
+            if affiliated:  # own is in text order, as _merge sorts it
+                own = _merge(own, affiliated)
+        else:
+            others = [(a, b) for t, a, b in self._listed(False, ())
+                      if not t.is_actor and t != target]
+        if others and own:
+            taken = [(a, b) for a, b, _ in own]
+            others = [o for o in others if not any(a < o[1] and o[0] < b for a, b in taken)]
+        acts = self.acts
+        embedded = [(a, b) for a, b, _ in own if any(s <= a and b <= e for s, e in acts)] \
+            if acts else []
+        if embedded:
+            own = [m for m in own if (m[0], m[1]) not in embedded]
+        return _Mentions(own, others, embedded, self.text, self.layout)
+
+    def _linked(self) -> list[tuple[int, int, str, str | None]]:
+        """(start, end, id, the entry's country) of each entity with an id."""
+        if self._countries is None:
+            self._countries = [(e.start, e.end, e.id, _gazetteer_entry_country(e.id))
+                               for e in self.entities if e.id]
+        return self._countries
+
+    def _spans(self, target: Target, entities: Sequence[Any]) -> list[tuple[int, int]]:
+        """`Targets.mentions_of(target, text, entities)`, the text's mentions found once."""
+        if target not in self.targets._known:
+            return self.targets.mentions_of(target, self.text, entities)
+        self._listed(target.is_actor, entities)
+        return self._mentions[target.is_actor][1].get(target, [])
+
+    def _listed(self, actor: bool, entities: Sequence[Any]) -> list[Mention]:
+        """`Targets.mentions` of the text (with the entities for actors), found once, and
+        each target's spans apart."""
+        if actor not in self._mentions:
+            if self.offers is None:
+                self.offers = self.targets.alias_offers_each([self.text])[0]
+            found = self.targets.mentions_among(self.offers, entities)
+            grouped: dict[Target, list[tuple[int, int]]] = {}
+            for t, a, b in found:
+                grouped.setdefault(t, []).append((a, b))
+            self._mentions[actor] = (found, grouped)
+        return self._mentions[actor][0]
 
 
 class LexiconStance:
@@ -156,8 +299,8 @@ class LexiconStance:
 
     def features(self, X: Any) -> np.ndarray:
         """float32 (n × len(FEATURES)): evidence totals, cue counts and probabilities."""
-        rows = [self._row(target, text, evidence)
-                for target, text, evidence in self._evidence_many(X)]
+        rows = [self._row(target, text.text, text.evidence(target))
+                for target, text in self._texts(X)]
         return np.array(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
 
     def predict_proba(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
@@ -167,8 +310,7 @@ class LexiconStance:
         `entities`: each row's gazetteer-linked entities (offsets into its text), when the
         caller has them (analyze does); else the gazetteer is run on each text.
         """
-        rows = [_proba(*_totals(evidence))
-                for _, _, evidence in self._evidence_many(X, entities)]
+        rows = [_proba(*text.totals(target)) for target, text in self._texts(X, entities)]
         return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -180,88 +322,40 @@ class LexiconStance:
 
     def explain(self, target: str | Target, text: str) -> list[Evidence]:
         """The evidence behind one prediction, in text order."""
-        return self._evidence(self._targets().resolve(target), text, {})
-
-    def _evidence_many(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
-                       ) -> list[tuple[Target, str, list[Evidence]]]:
         targets = self._targets()
-        cache: dict[str, Any] = {}  # per call: one scan per distinct text
-        out = []
-        for row, (raw_target, text) in enumerate(_pairs(X)):
-            target = targets.resolve(raw_target)
-            if entities is not None and text not in cache:
-                cache[text] = (self.cues.find(text), {"entities": entities[row]})
-            out.append((target, text, self._evidence(target, text, cache)))
-        return out
+        return _Text(text, self.cues.find(text), None, targets).evidence(targets.resolve(target))
 
-    def _evidence(self, target: Target, text: str, cache: dict[str, Any]) -> list[Evidence]:
-        """Every evaluative word of `text`, weighted for `target`."""
-        if text not in cache:
-            if len(cache) > 512:
-                cache.clear()
-            cache[text] = (self.cues.find(text), {})
-        found, per_kind = cache[text]
-        if not any(cue.kind == "eval" for _, _, cue in found):
-            return []
-        if "layout" not in per_kind:  # the same for every target of this text
-            per_kind["layout"] = layout = Layout(text)
-            per_kind["mods"] = Modifiers(found, layout)
-        layout, mods = per_kind["layout"], per_kind["mods"]
-        mentions = self._mentions(target, text, per_kind, found)
-        return [self._weigh(text, start, end, cue, target, layout, mentions, mods)
-                for start, end, cue in found if cue.kind == "eval"]
+    def _texts(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
+               ) -> list[tuple[Target, _Text]]:
+        """Each row's target and text; rows of one text share its `_Text`, so the text is
+        scanned once for all its targets (all texts in one scan).
 
-    def _mentions(self, target: Target, text: str, per_kind: dict[str, Any],
-                  found: list[tuple[int, int, Cue]]) -> _Mentions:
-        """The target's spans and other actors' spans (gazetteer entities for actors)."""
+        With `entities`, rows share a text when they are next to each other and hold the
+        same entity list (analyze gives a sentence's targets in a row); without, when they
+        hold the same text.
+        """
         targets = self._targets()
-        entities: Sequence[Any] = ()
-        if target.is_actor:
-            if "entities" not in per_kind:
-                from fincorpus.nlp.gazetteer import default_gazetteer
-                per_kind["entities"] = default_gazetteer().find(text)
-            entities = per_kind["entities"]
-        own = [(a, b, 1.0) for a, b in targets.mentions_of(target, text, entities)]
-        if target.is_actor:  # other entities: the target's own (its country's) or others'
-            affiliated, others = [], []
-            for e in entities:
-                if e.id and e.id != target.id:
-                    if _gazetteer_entry_country(e.id) == target.id:
-                        affiliated.append((e.start, e.end, 0.8))
-                    else:
-                        others.append((e.start, e.end))
-            own = _merge(own, affiliated)
-        else:
-            if "terms" not in per_kind:
-                per_kind["terms"] = [(t, a, b) for t, a, b in targets.mentions(text)
-                                     if not t.is_actor]
-            others = [(a, b) for t, a, b in per_kind["terms"] if t != target]
-        taken = [(a, b) for a, b, _ in own]
-        others = [o for o in others if not any(a < o[1] and o[0] < b for a, b in taken)]
-        acts = [(a, b) for a, b, cue in found if "act" in cue.flags]
-        embedded = [(a, b) for a, b, _ in own if any(s <= a and b <= e for s, e in acts)]
-        own = [m for m in own if (m[0], m[1]) not in embedded]
-        return _Mentions(own, others, embedded, text)
-
-    def _weigh(self, text: str, start: int, end: int, cue: Cue, target: Target,
-               layout: Layout, mentions: _Mentions, mods: Modifiers) -> Evidence:
-        """One evaluative word's evidence for the target."""
-        clause, sentence = layout.clause(start), layout.sentence(start)
-        negations = mods.negations(start, clause)
-        intensity = mods.intensity(start, clause)
-        contrast = mods.contrast(start, end, sentence)
-        polarity = cue.polarity * (-1) ** negations
-        question = layout.questions[sentence]
-        rhetorical = question and (mods.rhetorical(start, sentence) or (
-            polarity > 0 and mods.rhetorical(start, sentence, "reproach")))
-        polarity = -polarity if rhetorical else polarity
-        scale = intensity * _CONTRAST_SCALE.get(contrast, 1.0)
-        if question and not rhetorical and polarity < 0:
-            scale *= QUESTION_NEG
-        role, proximity = _role(start, end, cue, target, layout, mentions, mods)
-        return Evidence(text[start:end], start, end, polarity,
-                        round(cue.weight * scale * proximity, 6), cue.weight, cue.source,
-                        negations % 2 == 1, intensity, contrast, rhetorical, role)
+        pairs = _pairs(X)
+        keys: list[Any] = []
+        firsts: dict[Any, int] = {}  # key -> the row that stands for it
+        for row, (_, text) in enumerate(pairs):
+            if entities is None:
+                key = text
+            elif row and text == pairs[row - 1][1] and entities[row] is entities[row - 1]:
+                key = keys[-1]
+            else:
+                key = row
+            firsts.setdefault(key, row)
+            keys.append(key)
+        rows = list(firsts.values())
+        scanned = self.cues.find_each([pairs[row][1] for row in rows])
+        shared = {key: _Text(pairs[row][1], found, None if entities is None else entities[row],
+                             targets)
+                  for (key, row), found in zip(firsts.items(), scanned)}
+        weighed = [text for text in shared.values() if text.words]  # those need the mentions
+        for text, offers in zip(weighed, targets.alias_offers_each([t.text for t in weighed])):
+            text.offers = offers
+        return [(targets.resolve(raw), shared[key]) for (raw, _), key in zip(pairs, keys)]
 
     def _row(self, target: Target, text: str, evidence: list[Evidence]) -> list[float]:
         """One row of `features`."""
@@ -287,50 +381,55 @@ class LexiconStance:
         return [float(row[name]) for name in FEATURES]
 
 
-def _role(start: int, end: int, cue: Cue, target: Target, layout: Layout,
-          mentions: _Mentions, mods: Modifiers) -> tuple[str, float]:
-    """How the word relates to the target, and the share of its weight that gives."""
-    if "obj" in cue.flags and target.is_actor:
+def _weight(word: _Word, proximity: float) -> float:
+    """The evidence a word adds: its scaled weight times its proximity share, to 6 places."""
+    return round(word.scaled * proximity, 6)
+
+
+def _role(word: _Word, actor: bool, mentions: _Mentions, mods: Modifiers) -> tuple[str, float]:
+    """How the word relates to the target (`actor`: a gazetteer entry), and the share of
+    its weight that gives."""
+    start, end, cue, clause, sentence = word.start, word.end, word.cue, word.clause, word.sentence
+    if actor and "obj" in cue.flags:
         return "object", 0.0
     if not mentions.named:
         return "text", NO_MENTION
     if any(start <= a and b <= end for a, b in mentions.embedded):
         return "patient", 0.0
-    clause, sentence = layout.clause(start), layout.sentence(start)
-    here = [m for m in mentions.own if layout.clause(m[0]) == clause]
+    here = [m for m in mentions.own_at if m[3] == clause]
     if here:
-        a, b, factor = min(here, key=lambda m: _gap(m[0], m[1], start, end))
+        a, b, factor, _, _ = min(here, key=lambda m: _gap(m[0], m[1], start, end))
         proximity = factor / (1 + _gap(a, b, start, end) / GAP_SCALE)
         low, high = (b, start) if b <= start else (end, a)
         if any(low <= o[0] and o[1] <= high for o in mentions.others):
             proximity *= BETWEEN
-        if "act" in cue.flags and target.is_actor:
+        if actor and "act" in cue.flags:
             if a >= start or a in mentions.recipients or mods.passive_between(b, start):
                 return "patient", 0.0
             return "agent", proximity
         return "near", proximity
-    if any(layout.clause(o[0]) == clause for o in mentions.others):
+    if any(o[2] == clause for o in mentions.others_at):
         return "other", OTHER
-    topic = _topic(clause, sentence, layout, mentions)
+    topic = _topic(clause, sentence, mentions)
     if topic == "own":
         return ("agent" if "act" in cue.flags else "topic"), TOPIC
     if topic == "other":
         return "other", OTHER
-    if any(layout.sentence(m[0]) == sentence for m in mentions.own):
+    if any(m[4] == sentence for m in mentions.own_at):
         return "sentence", SENTENCE_WIDE
     return "far", FAR
 
 
-def _topic(clause: int, sentence: int, layout: Layout, mentions: _Mentions) -> str:
+def _topic(clause: int, sentence: int, mentions: _Mentions) -> str:
     """Whose is the subject (first mention not marked a recipient) of the last clause
     before `clause` in its sentence that has one: "own", "other" or ""."""
     best, who = (-1, 0), ""
-    for spans, name in ((mentions.own, "own"), (mentions.others, "other")):
-        for span in spans:
-            c = layout.clause(span[0])
-            if (c < clause and layout.sentence(span[0]) == sentence
-                    and span[0] not in mentions.recipients and (c, -span[0]) > best):
-                best, who = (c, -span[0]), name
+    for spans, name in (([(a, c, s) for a, _, _, c, s in mentions.own_at], "own"),
+                        ([(a, c, s) for a, _, c, s in mentions.others_at], "other")):
+        for a, c, s in spans:
+            if (c < clause and s == sentence and a not in mentions.recipients
+                    and (c, -a) > best):
+                best, who = (c, -a), name
     return who
 
 

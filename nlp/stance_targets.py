@@ -51,6 +51,11 @@ class Target:
     id: str
     aliases: tuple[str, ...] = ()
 
+    def __hash__(self) -> int:
+        """By id alone (equal targets have equal ids): analyze looks targets up in dicts by
+        the thousand, and the fields' hash would hash every alias each time."""
+        return hash(self.id)
+
     @property
     def is_actor(self) -> bool:
         """True for a gazetteer entry (a country, person or body that can act)."""
@@ -74,8 +79,8 @@ class Targets:
             self._by_key.setdefault(target.name, target)
         self._by_alias = {fold(alias): t for t in self._targets for alias in t.aliases}
         self._by_id = {t.id: t for t in self._targets}
+        self._known = frozenset(self._targets)
         self._matcher = TermMatcher(self._by_alias)
-        self._recent: dict[str, list[tuple[int, int, Target]]] = {}
 
     @classmethod
     def load(cls, path: str | Path | None = None, gazetteer: Any = None) -> Targets:
@@ -120,26 +125,35 @@ class Targets:
         `entities` are the text's gazetteer-linked entities, if the caller has them: an
         entity whose id is a target's counts as a mention of it (中美's 美 as 美国).
         """
-        by_id = self._by_id
-        offers = [(e.start, e.end, by_id[e.id]) for e in entities if e.id in by_id]
-        return _leftmost_longest(offers + self._alias_offers(text))
+        return self.mentions_many([text], [entities])[0]
 
-    def _alias_offers(self, text: str) -> list[tuple[int, int, Target]]:
-        """Alias matches in `text`; the last few texts are remembered, because analyze asks
-        for the same sentence once to find its targets and again for each target's stance."""
-        found = self._recent.get(text)
-        if found is None:
-            if len(self._recent) >= 256:
-                self._recent.clear()
-            found = self._recent[text] = [
-                (m.start, m.end, self._by_alias[m.key]) for m in self._matcher.find(text)
-                if not _after_number(text, m.start)]
-        return found
+    def mentions_many(self, texts: Sequence[str], entities: Sequence[Sequence[Entity]] | None = None
+                      ) -> list[list[Mention]]:
+        """`mentions` of each text (with its entities, if given), from one alias scan of them
+        all: analyze asks for every sentence of a batch at once."""
+        named = entities if entities is not None else [()] * len(texts)
+        return [self.mentions_among(offers, found)
+                for offers, found in zip(self.alias_offers_each(texts), named)]
+
+    def alias_offers_each(self, texts: Sequence[str]) -> list[list[tuple[int, int, Target]]]:
+        """(start, end, target) of every alias match of each text (one scan of them all),
+        before the entities' offers and the leftmost-longest choice (`mentions_among`)."""
+        by_alias = self._by_alias
+        return [[(start, end, by_alias[key]) for key, start, end in spans
+                 if not _after_number(text, start)]
+                for text, spans in zip(texts, self._matcher.spans_each(texts))]
+
+    def mentions_among(self, offers: list[tuple[int, int, Target]],
+                       entities: Sequence[Entity] = ()) -> list[Mention]:
+        """`mentions` of a text from its alias offers and its entities."""
+        by_id = self._by_id
+        offers = [(e.start, e.end, by_id[e.id]) for e in entities if e.id in by_id] + offers
+        return _leftmost_longest(offers) if offers else []
 
     def mentions_of(self, target: Target, text: str,
                     entities: Sequence[Entity] = ()) -> list[tuple[int, int]]:
         """(start, end) of the mentions of one target, ad-hoc ones included."""
-        if target in self._targets:
+        if target in self._known:
             return [(start, end) for t, start, end in self.mentions(text, entities) if t == target]
         offers = [(e.start, e.end, target) for e in entities if e.id == target.id]
         offers += [(m.start, m.end, target) for m in _matcher(target.aliases).find(text)

@@ -72,6 +72,11 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def has_invisible(text: str) -> bool:
+    """Whether `normalize` would drop characters from the text."""
+    return _INVISIBLE.search(text) is not None
+
+
 def normalize(text: str) -> Normalized:
     """Fold full-width forms and drop invisible characters, keeping the way back."""
     folded = fold_width(text)
@@ -134,7 +139,8 @@ def _is_boundary(text: str, folded: str, match: re.Match[str]) -> bool:
 
 def _cuts(paragraph: str) -> list[int]:
     """Offsets inside one paragraph where a new sentence starts."""
-    folded = fold_width(paragraph)  # one for one, so offsets agree
+    # One for one, so offsets agree; only a lone period reads it, so only then folded.
+    folded = fold_width(paragraph) if "." in paragraph or "．" in paragraph else paragraph
     cuts = {m.end() for m in _CANDIDATE.finditer(paragraph) if _is_boundary(paragraph, folded, m)}
     cuts.update(m.start() for m in _ITEM.finditer(paragraph))
     return sorted(c for c in cuts if 0 < c < len(paragraph))
