@@ -15,7 +15,7 @@ from typing import Any, Mapping, NamedTuple
 
 #: Where every NetEase timestamp lives; stored values are always tz-aware.
 SHANGHAI_TZ_NAME = "Asia/Shanghai"
-# Kinds of the lines in Article.reading_order: body text, a picture caption, a 来源/责任编辑
+#: Kinds of the lines in Article.reading_order: body text, a picture caption, a 来源/责任编辑
 # credit, the 原标题 (original headline) line.
 LINE_KINDS = ("paragraph", "caption", "credit", "original-title")
 
@@ -86,8 +86,9 @@ class Article:
     `captions` and `images` are kept out of `paragraphs` so that text analysis
     never sees them. `reading_order` keeps every line of the article column the
     extractor read, in order, each with its kind (LINE_KINDS): what a reader
-    saw, for those who study captions or compare with labels that keep them. `flags` records anything odd about the page (for example
-    "no-publish-time", "traditional-chinese", "truncated-html").
+    saw, for those who study captions or compare with labels that keep them.
+    `flags` records anything odd about the page (for example "no-publish-time",
+    "traditional-chinese", "truncated-html").
     """
 
     title: str | None
