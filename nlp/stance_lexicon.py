@@ -233,7 +233,7 @@ class _Text:
 
     def _spans(self, target: Target, entities: Sequence[Any]) -> list[tuple[int, int]]:
         """`Targets.mentions_of(target, text, entities)`, the text's mentions found once."""
-        if target not in self.targets._known:
+        if target not in self.targets:
             return self.targets.mentions_of(target, self.text, entities)
         self._listed(target.is_actor, entities)
         return self._mentions[target.is_actor][1].get(target, [])

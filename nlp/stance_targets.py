@@ -101,7 +101,7 @@ class Targets:
         return len(self._targets)
 
     def __contains__(self, item: object) -> bool:
-        return item in self._targets or (isinstance(item, str) and item in self._by_key)
+        return item in self._known or (isinstance(item, str) and item in self._by_key)
 
     def __repr__(self) -> str:
         return f"Targets({len(self)} from {self.source})"
