@@ -94,11 +94,6 @@ def run_fincorpus(page: Page) -> Output:
     return Output(article.text, article.title, when, article.reader_text)
 
 
-def run_fincorpus_body(page: Page) -> Output:
-    """fincorpus scored on its body alone, under every label's convention (for comparison)."""
-    return replace(run_fincorpus(page), reader=None)
-
-
 def run_trafilatura(page: Page) -> Output:
     """trafilatura with its defaults, metadata on."""
     import trafilatura
@@ -128,8 +123,9 @@ def run_readability(page: Page) -> Output:
 
 
 RUNNERS: dict[str, Callable[[Page], Output]] = {
-    "fincorpus": run_fincorpus, "fincorpus body": run_fincorpus_body,
-    "trafilatura": run_trafilatura, "readability": run_readability}
+    "fincorpus": run_fincorpus, "trafilatura": run_trafilatura, "readability": run_readability}
+#: Rows scored from another tool's run: fincorpus's body alone, under every label's convention.
+DERIVED = {"fincorpus body": ("fincorpus", lambda output: replace(output, reader=None))}
 
 
 def load_pages(directory: Path) -> list[Page]:
@@ -173,20 +169,32 @@ def score(page: Page, tool: str, output: Output, ms: float) -> Result:
                   evaluate.leaks(text, truth.body), title_ok, time_ok, ms)
 
 
+def _run(runner: Callable[[Page], Output], page: Page, repeats: int
+         ) -> tuple[Output, float, str | None]:
+    """`timed`, and the error of a tool that crashed (it scores zero on that page, visibly)."""
+    try:
+        return (*timed(runner, page, repeats), None)
+    except Exception as error:  # noqa: BLE001
+        return Output(), 0.0, f"{type(error).__name__}: {error}"
+
+
 def run_all(pages: list[Page], repeats: int) -> list[Result]:
     """Every tool on every page, with a progress line on stderr."""
     results = []
     for index, page in enumerate(pages, 1):
         line = f"\r[{index}/{len(pages)}] {page.path.name[:60]:<60}"
         print(line, end="", file=sys.stderr, flush=True)
+        runs: dict[str, tuple[Output, float, str | None]] = {}
         for tool in TOOLS:
-            try:
-                output, ms = timed(RUNNERS[tool], page, repeats)
-                results.append(score(page, tool, output, ms))
-            except Exception as error:  # a crashing tool scores zero on that page, visibly
-                result = score(page, tool, Output(), 0.0)
-                result.error = f"{type(error).__name__}: {error}"
-                results.append(result)
+            if tool in DERIVED:
+                base, view = DERIVED[tool]
+                output, ms, error = runs[base]
+                output = view(output)
+            else:
+                output, ms, error = runs[tool] = _run(RUNNERS[tool], page, repeats)
+            result = score(page, tool, output, ms)
+            result.error = error
+            results.append(result)
     print("\r" + " " * 72 + "\r", end="", file=sys.stderr, flush=True)
     return results
 

@@ -120,10 +120,10 @@ class DagCutter:
         """The words' hashes as a probe table, each word's weight at its slot."""
         if len(np.unique(hashes)) < len(hashes) or (hashes == 0).any():
             raise RuntimeError("64-bit hash collision between dictionary words")
-        self._table = HashSlots(hashes)
-        self._lookup = self._table.lookup
-        self._weights = np.full(self._table.size, math.nan)
-        self._weights[self._table.place] = weights
+        table = HashSlots(hashes)
+        self._lookup = table.lookup
+        self._weights = np.full(table.size, math.nan)
+        self._weights[table.place] = weights
 
     def cut_many(self, texts: Sequence[str]) -> list[list[int]]:
         """For each text, the end offset of each of its words: words are text[prev_end:end]."""

@@ -140,9 +140,9 @@ class TermMatcher:
         if self._keys:
             self._scan = _scanner(self._keys | {self._sep} if self._sep else self._keys)
         self._risky = _risky(alphabet)
-        # Built with the matcher when `spans_each` will use it, so that loading pays for it.
-        self._arrays = HashedTerms(sorted(self._keys)) if len(self._keys) >= ARRAY_MIN_KEYS \
-            and self._keys else None
+        self._arrays: HashedTerms | None = None
+        if self._keys and len(self._keys) >= ARRAY_MIN_KEYS:
+            self._hashed()  # built with the matcher when `spans_each` will use it: loading pays
 
     def __contains__(self, term: str) -> bool:
         return fold(term) in self._keys
@@ -166,8 +166,7 @@ class TermMatcher:
         sep = self._sep
         joined = sep.join(texts) if sep is not None else ""
         if sep is None or joined.count(sep) != len(texts) - 1:  # a text holds the separator
-            return [[(m[0], m.start(), m.end()) for m in self._scan.finditer(self._folded(text))
-                     if m[0] != sep] for text in texts]
+            return [[(m.key, m.start, m.end) for m in self.find(text)] for text in texts]
         if len(self._keys) >= ARRAY_MIN_KEYS and len(joined) >= ARRAY_MIN_CHARS:
             found = self._array_spans(texts, joined)
             if found is not None:
@@ -188,12 +187,11 @@ class TermMatcher:
     def _array_spans(self, texts: Sequence[str], joined: str
                      ) -> list[list[tuple[str, int, int]]] | None:
         """`spans_each` by `HashedTerms` (None if a hash misled it: scan with the regex)."""
-        if self._arrays is None:  # fewer keys than ARRAY_MIN_KEYS (a test lowered it)
-            self._arrays = HashedTerms(sorted(self._keys))
-        found = self._arrays.find(self._folded(joined)) if self._arrays.exact else None
+        arrays = self._hashed()
+        found = arrays.find(self._folded(joined)) if arrays.exact else None
         if found is None:
             return None
-        names = self._arrays.keys
+        names = arrays.keys
         each: list[list[tuple[str, int, int]]] = [[] for _ in texts]
         ends = list(accumulate(len(text) + 1 for text in texts))  # one past each separator
         index, base = 0, 0
@@ -203,6 +201,12 @@ class TermMatcher:
                 index += 1
             each[index].append((names[key], start - base, end - base))
         return each
+
+    def _hashed(self) -> HashedTerms:
+        """The keys as `HashedTerms`, built once."""
+        if self._arrays is None:
+            self._arrays = HashedTerms(sorted(self._keys))
+        return self._arrays
 
     def find_keys(self, text: str) -> list[str]:
         """The folded keys that `find` gives, without their spans."""
