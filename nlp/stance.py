@@ -17,7 +17,7 @@ import pandas as pd
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Entity, Sentence, Stance
 from fincorpus.nlp.stance_article import aggregate
-from fincorpus.nlp.stance_targets import Target, Targets
+from fincorpus.nlp.stance_targets import Offer, Target, Targets
 
 #: Columns a prediction adds to its input rows, in order.
 PREDICTION_COLUMNS = ("label", "p_favor", "p_against", "p_none")
@@ -40,15 +40,16 @@ def load_model(path: str | None = None, lexicons: Sequence[str] = (),
 
 
 def predictions(model, pairs: Sequence[tuple[str, str]],
-                entities: Sequence[Sequence[Entity]] | None = None
-                ) -> tuple[list[str], np.ndarray]:
+                entities: Sequence[Sequence[Entity]] | None = None,
+                offers: Sequence[list[Offer]] | None = None) -> tuple[list[str], np.ndarray]:
     """Labels and (n, 3) probabilities of FAVOR, AGAINST, NONE (in that order) for (target,
     text) pairs. The label is the model's own decision when it has a rule (a trained model
-    may discount NONE), else the likeliest. `entities`: each text's linked entities, for a
-    model that reads them (the lexicon baseline; else it finds them itself)."""
+    may discount NONE), else the likeliest. `entities` and `offers`: each text's linked
+    entities and target-alias matches, for a model that reads them (the lexicon baseline;
+    else it finds them itself)."""
     if not pairs:
         return [], np.zeros((0, 3))
-    extra = {"entities": entities} if entities is not None and getattr(
+    extra = {"entities": entities, "offers": offers} if entities is not None and getattr(
         model, "uses_entities", False) else {}
     proba = np.asarray(model.predict_proba(list(pairs), **extra), dtype=float)
     order = [list(model.classes_).index(label) for label in LABEL_ORDER]
@@ -116,15 +117,17 @@ class StanceStage:
                 places.append((article, index))
                 texts.append(sentence.text)
                 owns.append(_within(sentence, linked))
-        owners, pairs, inside = [], [], []
-        # Every sentence's targets from one scan of the batch.
-        for place, text, own, mentions in zip(places, texts, owns,
-                                              self.targets.mentions_many(texts, owns)):
+        owners, pairs, inside, matched = [], [], [], []
+        # Every sentence's targets from one scan of the batch; the model reuses the scan.
+        for place, text, own, offers in zip(places, texts, owns,
+                                            self.targets.alias_offers_each(texts)):
+            mentions = self.targets.mentions_among(offers, own)
             for target in dict.fromkeys(t for t, _, _ in mentions):
                 owners.append((*place, target))
                 pairs.append((target.name, text))
                 inside.append(own)
-        labels, proba = predictions(self.model, pairs, inside)
+                matched.append(offers)
+        labels, proba = predictions(self.model, pairs, inside, matched)
         per_article: list[list[Stance]] = [[] for _ in sentences]
         for (article, index, target), label, row in zip(owners, labels, proba.tolist()):
             per_article[article].append(_sentence_stance(target, index, label, row))

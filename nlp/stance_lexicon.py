@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +44,7 @@ import numpy as np
 
 from fincorpus.nlp.stance_article import ArticleStance, aggregate
 from fincorpus.nlp.stance_cues import Cue, CueLexicon, Layout, Modifiers
-from fincorpus.nlp.stance_targets import LABELS, Mention, Target, Targets, default_targets
+from fincorpus.nlp.stance_targets import LABELS, Mention, Offer, Target, Targets, default_targets
 
 __all__ = ["FEATURES", "LABELS", "ArticleStance", "Evidence", "LexiconStance", "aggregate"]
 
@@ -65,6 +65,8 @@ _CONTRAST_SCALE = {"after": CONTRAST_AFTER, "before": CONTRAST_BEFORE}
 
 #: Just before a mention, marks it as the recipient of what follows (对华加征关税).
 _RECIPIENT = re.compile(r"(?:对|向|给|朝|冲着|针对)$")
+#: Where a mention stands: (clause, sentence, marked as a recipient).
+_Place = tuple[int, int, bool]
 
 FEATURES = (
     "favor", "against", "favor_near", "against_near", "favor_text", "against_text",
@@ -136,18 +138,22 @@ class _Mentions:
     """The target's mentions in one text (span, factor), other actors' spans, the target's
     mentions inside act words (反华, 去中国化: the act's patient, no anchor for other words),
     and the starts of mentions marked as recipients (对华, 向美方: no subject). `own_at` and
-    `others_at` add each span's clause and sentence, which every word's role compares."""
+    `others_at` add each span's clause and sentence, which every word's role compares;
+    `subjects` are the mentions that can be a clause's subject, for `_topic`."""
 
     def __init__(self, own: list[tuple[int, int, float]], others: list[tuple[int, int]],
-                 embedded: list[tuple[int, int]], text: str, layout: Layout) -> None:
+                 embedded: list[tuple[int, int]], place: Callable[[int], _Place]) -> None:
         self.own, self.others, self.embedded = own, others, embedded
         self.named = bool(own or embedded)
-        # 对|向|给|朝|冲着|针对 ends at most 3 characters before a ($ also before a "\n").
-        self.recipients = {a for a, *_ in [*own, *others]
-                           if _RECIPIENT.search(text, max(0, a - 3), a)}
-        clause, sentence = layout.clause, layout.sentence
-        self.own_at = [(a, b, f, clause(a), sentence(a)) for a, b, f in own]
-        self.others_at = [(a, b, clause(a), sentence(a)) for a, b in others]
+        own_places, other_places = [place(a) for a, _, _ in own], [place(a) for a, _ in others]
+        self.recipients = {a for (a, *_), (_, _, recipient) in
+                           zip([*own, *others], [*own_places, *other_places]) if recipient}
+        self.own_at = [(a, b, f, c, s) for (a, b, f), (c, s, _) in zip(own, own_places)]
+        self.others_at = [(a, b, c, s) for (a, b), (c, s, _) in zip(others, other_places)]
+        self.subjects = [(c, -a, s, "own") for a, _, _, c, s in self.own_at
+                         if a not in self.recipients] + \
+                        [(c, -a, s, "other") for a, _, c, s in self.others_at
+                         if a not in self.recipients]
 
 
 class _Text:
@@ -158,10 +164,11 @@ class _Text:
                  entities: Sequence[Any] | None, targets: Targets) -> None:
         self.text, self.found, self.targets = text, found, targets
         self._entities = entities  # None: the gazetteer's, found when first needed
-        self.offers: list[tuple[int, int, Target]] | None = None  # alias matches, if known
+        self.offers: list[Offer] | None = None  # alias matches, if known
         self._countries: list[tuple[int, int, str, str | None]] | None = None
         self._mentions: dict[bool, tuple[list[Mention], dict[Target, list[tuple[int, int]]]]] = {}
         self.words: list[_Word] = []
+        self._places: dict[int, _Place] = {}
         if any(cue.kind == "eval" for _, _, cue in found):
             self.layout = layout = Layout(text)
             self.mods = mods = Modifiers(found, layout)
@@ -222,7 +229,18 @@ class _Text:
             if acts else []
         if embedded:
             own = [m for m in own if (m[0], m[1]) not in embedded]
-        return _Mentions(own, others, embedded, self.text, self.layout)
+        return _Mentions(own, others, embedded, self._place)
+
+    def _place(self, start: int) -> _Place:
+        """(clause, sentence, marked as a recipient) of a mention starting at `start`, worked
+        out once per text however many targets ask."""
+        found = self._places.get(start)
+        if found is None:
+            # 对|向|给|朝|冲着|针对 ends at most 3 characters before it ($ also before a "\n").
+            recipient = _RECIPIENT.search(self.text, max(0, start - 3), start) is not None
+            layout = self.layout
+            found = self._places[start] = (layout.clause(start), layout.sentence(start), recipient)
+        return found
 
     def _linked(self) -> list[tuple[int, int, str, str | None]]:
         """(start, end, id, the entry's country) of each entity with an id."""
@@ -303,14 +321,17 @@ class LexiconStance:
                 for target, text in self._texts(X)]
         return np.array(rows, dtype=np.float32).reshape(len(rows), len(FEATURES))
 
-    def predict_proba(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
-                      ) -> np.ndarray:
+    def predict_proba(self, X: Any, entities: Sequence[Sequence[Any]] | None = None,
+                      offers: Sequence[list[Offer]] | None = None) -> np.ndarray:
         """(n × 3) probabilities, columns in LABELS order (AGAINST, FAVOR, NONE).
 
         `entities`: each row's gazetteer-linked entities (offsets into its text), when the
-        caller has them (analyze does); else the gazetteer is run on each text.
+        caller has them (analyze does); else the gazetteer is run on each text. `offers`:
+        each row's target-alias matches (`Targets.alias_offers_each`), when the caller has
+        them; else the texts are scanned for them.
         """
-        rows = [_proba(*text.totals(target)) for target, text in self._texts(X, entities)]
+        rows = [_proba(*text.totals(target))
+                for target, text in self._texts(X, entities, offers)]
         return np.array(rows, dtype=np.float64).reshape(len(rows), 3)
 
     def predict(self, X: Any) -> np.ndarray:
@@ -325,8 +346,8 @@ class LexiconStance:
         targets = self._targets()
         return _Text(text, self.cues.find(text), None, targets).evidence(targets.resolve(target))
 
-    def _texts(self, X: Any, entities: Sequence[Sequence[Any]] | None = None
-               ) -> list[tuple[Target, _Text]]:
+    def _texts(self, X: Any, entities: Sequence[Sequence[Any]] | None = None,
+               offers: Sequence[list[Offer]] | None = None) -> list[tuple[Target, _Text]]:
         """Each row's target and text; rows of one text share its `_Text`, so the text is
         scanned once for all its targets (all texts in one scan).
 
@@ -352,9 +373,13 @@ class LexiconStance:
         shared = {key: _Text(pairs[row][1], found, None if entities is None else entities[row],
                              targets)
                   for (key, row), found in zip(firsts.items(), scanned)}
-        weighed = [text for text in shared.values() if text.words]  # those need the mentions
-        for text, offers in zip(weighed, targets.alias_offers_each([t.text for t in weighed])):
-            text.offers = offers
+        if offers is not None:
+            for key, row in firsts.items():
+                shared[key].offers = offers[row]
+        else:
+            weighed = [text for text in shared.values() if text.words]  # those need mentions
+            for text, found in zip(weighed, targets.alias_offers_each([t.text for t in weighed])):
+                text.offers = found
         return [(targets.resolve(raw), shared[key]) for (raw, _), key in zip(pairs, keys)]
 
     def _row(self, target: Target, text: str, evidence: list[Evidence]) -> list[float]:
@@ -394,21 +419,22 @@ def _role(word: _Word, actor: bool, mentions: _Mentions, mods: Modifiers) -> tup
         return "object", 0.0
     if not mentions.named:
         return "text", NO_MENTION
-    if any(start <= a and b <= end for a, b in mentions.embedded):
+    if mentions.embedded and any(start <= a and b <= end for a, b in mentions.embedded):
         return "patient", 0.0
     here = [m for m in mentions.own_at if m[3] == clause]
     if here:
-        a, b, factor, _, _ = min(here, key=lambda m: _gap(m[0], m[1], start, end))
+        a, b, factor, _, _ = here[0] if len(here) == 1 else \
+            min(here, key=lambda m: _gap(m[0], m[1], start, end))
         proximity = factor / (1 + _gap(a, b, start, end) / GAP_SCALE)
         low, high = (b, start) if b <= start else (end, a)
-        if any(low <= o[0] and o[1] <= high for o in mentions.others):
+        if mentions.others and any(low <= o[0] and o[1] <= high for o in mentions.others):
             proximity *= BETWEEN
         if actor and "act" in cue.flags:
             if a >= start or a in mentions.recipients or mods.passive_between(b, start):
                 return "patient", 0.0
             return "agent", proximity
         return "near", proximity
-    if any(o[2] == clause for o in mentions.others_at):
+    if mentions.others_at and any(o[2] == clause for o in mentions.others_at):
         return "other", OTHER
     topic = _topic(clause, sentence, mentions)
     if topic == "own":
@@ -424,12 +450,9 @@ def _topic(clause: int, sentence: int, mentions: _Mentions) -> str:
     """Whose is the subject (first mention not marked a recipient) of the last clause
     before `clause` in its sentence that has one: "own", "other" or ""."""
     best, who = (-1, 0), ""
-    for spans, name in (([(a, c, s) for a, _, _, c, s in mentions.own_at], "own"),
-                        ([(a, c, s) for a, _, c, s in mentions.others_at], "other")):
-        for a, c, s in spans:
-            if (c < clause and s == sentence and a not in mentions.recipients
-                    and (c, -a) > best):
-                best, who = (c, -a), name
+    for c, after, s, name in mentions.subjects:
+        if c < clause and s == sentence and (c, after) > best:
+            best, who = (c, after), name
     return who
 
 

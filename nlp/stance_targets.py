@@ -30,7 +30,7 @@ from fincorpus.corpus.model import Entity
 from fincorpus.nlp.datafiles import read_data
 from fincorpus.nlp.terms import TermMatcher, fold
 
-__all__ = ["LABELS", "Mention", "Target", "Targets", "default_targets"]
+__all__ = ["LABELS", "Mention", "Offer", "Target", "Targets", "default_targets"]
 
 #: Stance labels, sorted: the order of scikit-learn's classes_ and of every probability row.
 LABELS = ("AGAINST", "FAVOR", "NONE")
@@ -41,6 +41,8 @@ _KEYS = {"name", "id", "gazetteer", "aliases"}
 _ADHOC = "adhoc:"
 
 Mention = tuple["Target", int, int]
+#: (start, end, target) of an alias match, before the leftmost-longest choice.
+Offer = tuple[int, int, "Target"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,25 +127,18 @@ class Targets:
         `entities` are the text's gazetteer-linked entities, if the caller has them: an
         entity whose id is a target's counts as a mention of it (中美's 美 as 美国).
         """
-        return self.mentions_many([text], [entities])[0]
+        return self.mentions_among(self.alias_offers_each([text])[0], entities)
 
-    def mentions_many(self, texts: Sequence[str], entities: Sequence[Sequence[Entity]] | None = None
-                      ) -> list[list[Mention]]:
-        """`mentions` of each text (with its entities, if given), from one alias scan of them
-        all: analyze asks for every sentence of a batch at once."""
-        named = entities if entities is not None else [()] * len(texts)
-        return [self.mentions_among(offers, found)
-                for offers, found in zip(self.alias_offers_each(texts), named)]
-
-    def alias_offers_each(self, texts: Sequence[str]) -> list[list[tuple[int, int, Target]]]:
+    def alias_offers_each(self, texts: Sequence[str]) -> list[list[Offer]]:
         """(start, end, target) of every alias match of each text (one scan of them all),
-        before the entities' offers and the leftmost-longest choice (`mentions_among`)."""
+        before the entities' offers and the leftmost-longest choice (`mentions_among`):
+        analyze asks for every sentence of a batch at once."""
         by_alias = self._by_alias
         return [[(start, end, by_alias[key]) for key, start, end in spans
                  if not _after_number(text, start)]
                 for text, spans in zip(texts, self._matcher.spans_each(texts))]
 
-    def mentions_among(self, offers: list[tuple[int, int, Target]],
+    def mentions_among(self, offers: list[Offer],
                        entities: Sequence[Entity] = ()) -> list[Mention]:
         """`mentions` of a text from its alias offers and its entities."""
         by_id = self._by_id
@@ -198,7 +193,7 @@ def _after_number(text: str, start: int) -> bool:
     return bool(_NUMBER_END.search(text, max(0, start - 2), start))
 
 
-def _leftmost_longest(offers: list[tuple[int, int, Target]]) -> list[Mention]:
+def _leftmost_longest(offers: list[Offer]) -> list[Mention]:
     """Of overlapping offers the leftmost, then the longest, wins."""
     taken: list[Mention] = []
     pos = 0
