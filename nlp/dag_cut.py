@@ -210,8 +210,9 @@ class DagCutter:
         dense = np.full((n, width), -np.inf)  # dense[p, l]: weight of the word cp[p:p+l+1]
         dense[starts, lens] = weights
         # A position where no word starts is a one-character word of frequency 0.
-        alone = np.flatnonzero(han & np.isneginf(dense).all(1))
-        dense[alone, 0] = self._fallback
+        starting = np.zeros(n, bool)
+        starting[starts] = True
+        dense[np.flatnonzero(han & ~starting), 0] = self._fallback
         route = self._route(han, dense)
         # Follow the route from each block's start, all blocks in step.
         at = np.flatnonzero(han & ~np.concatenate(([False], han[:-1])))

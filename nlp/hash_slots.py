@@ -2,7 +2,8 @@
 
 The array scanners (`dag_cut`, `term_arrays`) look up every candidate word of a batch in one
 go; a Python dict would cost a call per candidate. Linear probing, home slot = the hash's top
-bits, load below a half: most lookups take one probe.
+bits, load below a half: most lookups take one probe. The hashes sit in the table in
+ascending order, so a probe stops at the first larger one: a miss costs no more than a hit.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ class HashSlots:
         todo = np.arange(len(hashes))
         while todo.size:
             stored = self._slots[slot[todo]]
-            hit = stored == hashes[todo]
+            wanted = hashes[todo]
+            hit = stored == wanted
             found[todo[hit]] = slot[todo[hit]]
-            todo = todo[~hit & (stored != 0)]
+            todo = todo[(stored < wanted) & (stored != 0)]  # past it, or empty: not there
             slot[todo] += 1
         return found

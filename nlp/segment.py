@@ -312,7 +312,7 @@ class Segmenter:
             _, spans = self._assemble(norm, plan, gaps, per_gap)
             text, start = texts[i], starts[i]
             words = [text[b:e] for b, e, _ in spans]
-            tagged = _tagged(words, [pos for _, _, pos in spans], tags)
+            tagged = [pos or tag for (_, _, pos), tag in zip(spans, _tagged(words, tags))]
             result[i] = [_new_tuple(Token, (word, b + start, e + start, pos))
                          for word, (b, e, _), pos in zip(words, spans, tagged)]
         return result
@@ -356,9 +356,11 @@ def _batch_tokens(texts: Sequence[str], starts: Sequence[int], plans: list, ends
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     base = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))  # texts laid end to end
     joined = "\n".join(texts)
-    span_start, span_end, pos = _laid_out(plans, base, ends, counts, joined)
+    span_start, span_end, own_pos = _laid_out(plans, base, ends, counts, joined)
     words = [joined[a:b] for a, b in zip(span_start.tolist(), span_end.tolist())]
-    pos = _tagged(words, pos, tags)
+    pos = _tagged(words, tags)
+    for at, tag in own_pos:
+        pos[at] = tag
     owner = np.searchsorted(base, span_start, "right") - 1
     shift = (np.asarray(starts, np.int64) - base)[owner]  # joined offsets -> the caller's
     # tuple.__new__ skips Token's Python-level __new__: a word costs a third less.
@@ -369,9 +371,10 @@ def _batch_tokens(texts: Sequence[str], starts: Sequence[int], plans: list, ends
 
 
 def _laid_out(plans: list, base: np.ndarray, ends: np.ndarray, counts: np.ndarray,
-              joined: str) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """(starts, ends, POS) of every text's spans, offsets into the texts laid end to end
-    (`base`: where each starts in `joined`), in order.
+              joined: str) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str]]]:
+    """(starts, ends) of every text's spans, offsets into the texts laid end to end
+    (`base`: where each starts in `joined`), in order, and (index, POS) of the spans that
+    bring their own POS (protected numbers).
 
     jieba's words are each stretch's word ends plus the stretch's offset; sorted with the
     protected spans, they are each text's spans in order. jieba's whitespace words (all
@@ -399,16 +402,16 @@ def _laid_out(plans: list, base: np.ndarray, ends: np.ndarray, counts: np.ndarra
     span_start = np.concatenate((word_start[valid], np.asarray(kept_at, np.int64)))
     span_end = np.concatenate((word_end[valid], np.asarray(kept_end, np.int64)))
     order = np.argsort(span_start, kind="stable")
-    pos: list[str | None] = [None] * len(order)
     placed = np.empty(len(order), np.int64)
     placed[order] = np.arange(len(order))
-    for at, tag in zip(placed[len(order) - len(kept_at):].tolist(), kept_pos):
-        pos[at] = tag
-    return span_start[order], span_end[order], pos
+    own_pos = [(at, tag) for at, tag in zip(placed[len(order) - len(kept_at):].tolist(), kept_pos)
+               if tag]
+    return span_start[order], span_end[order], own_pos
 
 
-def _tagged(words: list[str], pos: list[str | None], tags: dict[str, str]) -> list[str | None]:
-    """Each word's POS: its own (protected spans), else the table's, else `_guess_pos`.
+def _tagged(words: list[str], tags: dict[str, str]) -> list[str | None]:
+    """Each word's POS in the table, else `_guess_pos` (the caller puts in a protected
+    span's own POS).
 
     Each distinct word of the batch is looked up once (the table is large, words repeat),
     width-folded as the text jieba cut was (one character for one, so the same word).
@@ -418,7 +421,7 @@ def _tagged(words: list[str], pos: list[str | None], tags: dict[str, str]) -> li
     for word in known:
         key = fold_width(word)
         known[word] = get(key) or _guess_pos(key)
-    return [tag or known[word] for tag, word in zip(pos, words)]
+    return list(map(known.__getitem__, words))
 
 
 @lru_cache(maxsize=1)
