@@ -125,13 +125,22 @@ class NerTagger(BaseEstimator):
     def emissions(self, features: Features) -> np.ndarray:
         """Per-character scores of each class, before the transitions are added."""
         self._check_fitted()
-        return features.scores(self._weights_by_slot()) + self.intercept_
+        scores = features.scores(self._weights_by_slot())
+        return scores[:, :len(self.classes_)] + self.intercept_
 
     def _weights_by_slot(self) -> np.ndarray:
-        """coef_ transposed (slots x classes) into C order once, for row gathers."""
+        """coef_ transposed (slots x classes) into C order once, for row gathers.
+
+        Each row is padded with zeros to a multiple of 8 floats: the sparse product adds
+        whole 8-float vectors then, about a sixth faster than rows of 7 (emissions drops
+        the padding columns).
+        """
         cached = getattr(self, "_by_slot", None)
         if cached is None or cached[0] is not self.coef_:
-            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
+            k, slots = self.coef_.shape
+            by_slot = np.zeros((slots, -(-k // 8) * 8), dtype=self.coef_.dtype)
+            by_slot[:, :k] = self.coef_.T
+            cached = (self.coef_, by_slot)
             self._by_slot = cached
         return cached[1]
 
@@ -167,8 +176,10 @@ class NerTagger(BaseEstimator):
         ends = stops[np.searchsorted(stops, starts, side="right")]
         piece = np.searchsorted(bounds, starts, side="right") - 1
         found: list[list[Span]] = [[] for _ in pieces]
-        for p, start, end in zip(piece.tolist(), starts.tolist(), ends.tolist()):
-            found[p].append((kinds[labels[start]], start - int(bounds[p]), end - int(bounds[p])))
+        for p, label, start, end in zip(piece.tolist(), labels[starts].tolist(),
+                                        (starts - bounds[piece]).tolist(),
+                                        (ends - bounds[piece]).tolist()):
+            found[p].append((kinds[label], start, end))
         return found
 
     def entities(self, text: str) -> list[Entity]:

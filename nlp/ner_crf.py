@@ -59,31 +59,55 @@ def viterbi_many(emissions: np.ndarray, lengths: Sequence[int], chain: Chain) ->
     if not len(order):
         return labels
     size = lengths[order]
-    first = (np.cumsum(lengths) - lengths)[order]
-    width = int(size[0])
-    running = np.searchsorted(-size, -np.arange(width), side="left")  # rows with size > t
-    best = chain.start + emissions[first]
-    k = emissions.shape[1]
-    back = np.empty((width, len(order), k), dtype=np.int8)
-    # candidates[row, next, prev]: the label before on the last axis, which argmax reduces
-    # fastest; the best value is then picked out of the flat array, not reduced again.
-    into = np.ascontiguousarray(chain.transitions.T)
-    cells = np.arange(len(order) * k) * k  # where each (row, next) cell starts in the flat array
-    for t in range(1, width):
-        rows = running[t]
-        candidates = best[:rows, None, :] + into
-        came = candidates.argmax(axis=2)
-        back[t, :rows] = came
-        best[:rows] = candidates.ravel()[cells[:rows * k] + came.ravel()].reshape(rows, k) \
-            + emissions[first[:rows] + t]
-    current = (best + chain.end).argmax(axis=1)
-    labels[first + size - 1] = current
-    everyone = np.arange(len(order))
-    for t in range(width - 1, 0, -1):
-        rows = running[t]
-        current[:rows] = back[t, everyone[:rows], current[:rows]]
-        labels[first[:rows] + t - 1] = current[:rows]
+    running = np.searchsorted(-size, -np.arange(size[0]), side="left")  # rows with size > t
+    at = np.concatenate([[0], np.cumsum(running)])  # where each step's cells begin
+    chars = _step_major(lengths, order, running, at)
+    scores = _best_scores(emissions[chars].T, running, at, chain)
+    last = at[size - 1] + np.arange(len(order))  # each row's last cell
+    labels[chars] = _best_paths(scores, last, running, at, chain)
     return labels
+
+
+def _step_major(lengths: np.ndarray, order: np.ndarray, running: np.ndarray,
+                at: np.ndarray) -> np.ndarray:
+    """Character indexes step by step: each step's running rows (in `order`) side by side."""
+    steps = np.repeat(np.arange(len(running)), running)
+    rows = np.arange(len(steps)) - at[steps]
+    return (np.cumsum(lengths) - lengths)[order][rows] + steps
+
+
+def _best_scores(emissions: np.ndarray, running: np.ndarray, at: np.ndarray,
+                 chain: Chain) -> np.ndarray:
+    """scores[label, cell]: the best score of a path that ends in that label at that cell.
+
+    Label-major (labels x cells, a step's cells side by side), so that every operation runs
+    along the sentences, not along the few labels.
+    """
+    dtype = np.result_type(emissions, chain.start, chain.transitions)
+    scores = np.ascontiguousarray(emissions, dtype=dtype)
+    scores[:, :running[0]] += chain.start[:, None]
+    into = chain.transitions.T[:, :, None]  # [next, prev, 1]: the max runs over prev
+    for t in range(1, len(running)):
+        before = scores[:, at[t - 1]:at[t - 1] + running[t]]
+        scores[:, at[t]:at[t + 1]] += (before[None, :, :] + into).max(axis=1)
+    return scores
+
+
+def _best_paths(scores: np.ndarray, last: np.ndarray, running: np.ndarray, at: np.ndarray,
+                chain: Chain) -> np.ndarray:
+    """The label of every cell on its row's best path, walked back from each row's last cell.
+
+    No back pointers were kept: a step back takes the argmax of the very sums that the
+    forward pass took the max of, for the one label on the path only.
+    """
+    current = (scores[:, last].T + chain.end).argmax(axis=1)
+    path = np.empty(scores.shape[1], dtype=np.intp)
+    path[last] = current
+    for t in range(len(running) - 1, 0, -1):
+        rows, cells = running[t], slice(at[t - 1], at[t - 1] + running[t])
+        current[:rows] = (scores[:, cells] + chain.transitions[:, current[:rows]]).argmax(axis=0)
+        path[cells] = current[:rows]
+    return path
 
 
 @dataclass(frozen=True, slots=True)
