@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_right
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -108,15 +107,14 @@ def date_entities(text: str, reference_date: date | None = None, *,
     mentions = [m for m in map(_mention, matches) if m is not None]
     if not mentions:
         return []
-    ends = [m.end() for m in _SENTENCE_END.finditer(folded)]
     entities: list[Entity] = []
     context_year: int | None = None
     context_day: date | None = None
-    sentence = -1
+    previous = 0
     for mention in mentions:
-        here = bisect_right(ends, mention.start)
-        if here != sentence:
-            sentence, context_year, context_day = here, None, None
+        if _SENTENCE_END.search(folded, previous, mention.start):  # a new sentence
+            context_year, context_day = None, None
+        previous = mention.start
         year = _year_for(mention, context_year, reference_date)
         context_year = year if year is not None else context_year
         if "day_only" in mention.fields:  # 当地时间18日: the month of the sentence's last date

@@ -57,7 +57,8 @@ class EntityTagger:
         if named is None and self.ner is not None:
             named = self.ner.entities(text)
         spans = [_checked(span, text) for span in named or ()]
-        found = overlay(*self.gazetteer.find_and_link(text, spans, reference_date))
+        found = overlay(*self.gazetteer.find_and_link(text, spans, reference_date,
+                                                      names_win=True))
         return overlay(numeric_entities(text, reference_date), found)
 
 

@@ -25,6 +25,7 @@ import re
 import string
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -103,24 +104,28 @@ class Gazetteer:
         """PER, LOC and ORG mentions in `text`, sorted, non-overlapping, linked to ids."""
         folded = fold(text)
         matches = self._scan(folded)
-        return self._found(text, matches, _Context(folded, self._mentions(matches)),
-                           reference_date)
+        return self._found(text, matches, self._context(folded, matches), reference_date)
 
     def link(self, spans: list[Entity], text: str,
              reference_date: date | None = None) -> list[Entity]:
         """Give spans found by another tagger the id of the alias they spell, else id None."""
         folded = fold(text)
-        context = _Context(folded, self._mentions(self._scan(folded)))
-        return self._linked(spans, context, reference_date)
+        return self._linked(spans, self._context(folded, self._scan(folded)), reference_date)
 
-    def find_and_link(self, text: str, spans: list[Entity], reference_date: date | None = None
-                      ) -> tuple[list[Entity], list[Entity]]:
-        """`find(text)` and `link(spans, text)` from one scan of the text, which both need."""
+    def find_and_link(self, text: str, spans: list[Entity], reference_date: date | None = None,
+                      *, names_win: bool = False) -> tuple[list[Entity], list[Entity]]:
+        """`find(text)` and `link(spans, text)` from one scan of the text, which both need.
+
+        `names_win` leaves out the spans that overlap a name found, for a caller that would
+        drop them for it: most spans are names the gazetteer knows, and linking is not free.
+        """
         folded = fold(text)
         matches = self._scan(folded)
-        context = _Context(folded, self._mentions(matches))
-        return (self._found(text, matches, context, reference_date),
-                self._linked(spans, context, reference_date))
+        context = self._context(folded, matches)
+        found = self._found(text, matches, context, reference_date)
+        if names_win:
+            spans = _outside(spans, found)
+        return found, self._linked(spans, context, reference_date)
 
     def _found(self, text: str, matches: list[_Match], context: _Context,
                reference_date: date | None) -> list[Entity]:
@@ -153,10 +158,16 @@ class Gazetteer:
     def _build_trie(self, data: GazetteerData) -> AliasTrie:
         """Aliases first, so that a pattern or stop phrase never hides an alias."""
         trie = AliasTrie()
+        phrases = [fold(phrase) for phrase in (*data.compounds, *data.contexts, *data.stop)]
+        firsts = {key[:1] for key in (*self._aliases, *phrases)}
 
         def add(key: str, kind: str, payload: Any) -> None:
-            # Only a key that begins or ends with a Latin character can split a word.
-            trie.add(key, (kind, payload, key[:1] in _LATIN or key[-1:] in _LATIN))
+            # Only a key that begins or ends with a Latin character can split a word, and a
+            # longer match can cut a pattern or stop phrase only where a key begins (美元:
+            # nowhere, 其中: at 中).
+            latin = key[:1] in _LATIN or key[-1:] in _LATIN
+            inner = tuple(i for i in range(1, len(key)) if key[i] in firsts)
+            trie.add(key, (kind, payload, latin, inner))
 
         for key in self._aliases:
             add(key, "alias", key)
@@ -169,27 +180,32 @@ class Gazetteer:
 
     def _scan(self, folded: str) -> list[_Match]:
         """Leftmost-longest acceptable matches, left to right, never overlapping."""
-        def acceptable(start: int, end: int, entry: tuple[str, Any, bool]) -> bool:
+        def acceptable(start: int, end: int, entry: tuple[str, Any, bool, tuple[int, ...]]
+                       ) -> bool:
             """Latin aliases whole-word only; patterns and stop phrases not cut by a longer
             match."""
-            kind, _, latin = entry
+            kind, _, latin, inner = entry
             if latin and _splits_word(folded, start, end):
                 return False
-            if kind == "alias":
+            if kind == "alias" or not inner:
                 return True
             # A pattern yields to any longer match starting inside it (其中美国: 美国 beats
             # 中美); a stop phrase only to a longer alias (看中国 is 看 + 中国, 其中美日 is
             # 其中 + 美日).
             kinds = ("alias",) if kind == "stop" else ("alias", "pattern", "stop")
-            return all(self._longest(folded, p, kinds) <= end for p in range(start + 1, end))
+            return all(self._longest(folded, start + i, kinds) <= end for i in inner)
 
         return [_Match(start, end, kind, payload)
-                for start, end, (kind, payload, _) in self._trie.scan(folded, acceptable)]
+                for start, end, (kind, payload, *_) in self._trie.scan(folded, acceptable)]
 
     def _longest(self, folded: str, start: int, kinds: tuple[str, ...]) -> int:
         """The end of the longest match of one of `kinds` beginning at `start` (else start)."""
         ends = (end for end, (kind, *_) in self._trie.matches_at(folded, start) if kind in kinds)
         return next(ends, start)
+
+    def _context(self, folded: str, matches: list[_Match]) -> _Context:
+        """The context of the text, its mentions gathered only if an ambiguous alias asks."""
+        return _Context(folded, functools.partial(self._mentions, matches))
 
     def _mentions(self, matches: list[_Match]) -> list[_Mention]:
         """Unambiguous mentions tied to one country (places, polities, their bodies, people)."""
@@ -224,10 +240,15 @@ class Gazetteer:
 class _Context:
     """Where the places and polities of one text are, sentence by sentence."""
 
-    def __init__(self, folded: str, mentions: list[_Mention]) -> None:
-        self.mentions = mentions
+    def __init__(self, folded: str, find_mentions: Callable[[], list[_Mention]]) -> None:
+        self._find_mentions = find_mentions
         self.folded = folded
         self.length = len(folded)
+
+    @functools.cached_property
+    def mentions(self) -> list[_Mention]:
+        """The text's mentions: needed only for an ambiguous alias, which most texts lack."""
+        return self._find_mentions()
 
     @functools.cached_property
     def ends(self) -> list[int]:
@@ -290,6 +311,17 @@ def _alias_index(data: GazetteerData, entries: dict[str, GazetteerEntry]
                     add(composite, holder, role.type)
                     composites.add(composite)
     return aliases, types, composites
+
+
+def _outside(spans: list[Entity], names: list[Entity]) -> list[Entity]:
+    """The spans that overlap none of `names` (which are sorted by start and disjoint)."""
+    starts = [name.start for name in names]
+    outside = []
+    for span in spans:
+        at = bisect_left(starts, span.end)  # the names starting before the span ends
+        if not at or names[at - 1].end <= span.start:
+            outside.append(span)
+    return outside
 
 
 def _in_office(holder: Holder, when: date | None) -> bool:
