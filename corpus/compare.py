@@ -252,19 +252,22 @@ def _claim_tables(found, member: dict[str, str]) -> tuple[pd.DataFrame, pd.DataF
 
 
 _CLAIM_HEAD = ("claim_group", "measure", "subject", "period", "unit")
-_CLAIM_FIELDS = ("group", "article_id", "subject_text", "text", "low", "high", "qualifier",
-                 "sentence", "sentence_text")
+#: A claim's own columns here, each with the `Claim.record` field it comes from (the head's
+#: `subject` is the claim group's, so the claim's own is `subject_text`).
+_CLAIM_FIELDS = {"article_id": "article_id", "subject_text": "subject", "text": "text",
+                 "low": "low", "high": "high", "qualifier": "qualifier", "sentence": "sentence",
+                 "sentence_text": "sentence_text"}
 
 
 def _claim_columns(prefix: str) -> list[str]:
-    return [prefix + name for name in _CLAIM_FIELDS]
+    return [prefix + name for name in ("group", *_CLAIM_FIELDS)]
 
 
 def _claim(claim, member: dict[str, str], prefix: str) -> dict:
-    """One claim's columns (the number as written, its value range, its sentence)."""
-    values = (member[claim.article_id], claim.article_id,
-              claim.subject.text if claim.subject else None, claim.text, claim.value.low,
-              claim.value.high, claim.value.qualifier, claim.sentence, claim.sentence_text)
+    """One claim's columns (its article's group, the number as written, its value range,
+    its sentence)."""
+    record = claim.record()
+    values = (member[claim.article_id], *(record[field] for field in _CLAIM_FIELDS.values()))
     return dict(zip(_claim_columns(prefix), values))
 
 

@@ -95,12 +95,7 @@ def _claim_table(store: Store) -> pd.DataFrame:
     rows = []
     for article_id in analysed:
         published = store.get_article(article_id).article.published_at
-        for c in extract_claims(stored_analysis(store, article_id), published):
-            v, who = c.value, c.subject
-            rows.append((c.article_id, c.sentence, c.start, c.end, c.text,
-                         who.id if who else None, who.text if who else None, c.measure,
-                         v.amount, v.low, v.high, v.unit, v.qualifier, c.time.key,
-                         c.time.source, c.sentence_text))
+        rows += [c.record() for c in extract_claims(stored_analysis(store, article_id), published)]
     return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
 
 

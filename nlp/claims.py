@@ -89,6 +89,17 @@ class Claim:
     text: str
     cues: tuple[str, ...] = ()
 
+    def record(self) -> dict[str, Any]:
+        """The claim as flat columns (subject, value and period spelled out): the one layout
+        that the claim export and the comparison tables pick their columns from."""
+        who, v = self.subject, self.value
+        return {"article_id": self.article_id, "sentence": self.sentence, "start": self.start,
+                "end": self.end, "text": self.text, "subject_id": who.id if who else None,
+                "subject": who.text if who else None, "measure": self.measure,
+                "amount": v.amount, "low": v.low, "high": v.high, "unit": v.unit,
+                "qualifier": v.qualifier, "period": self.time.key,
+                "period_source": self.time.source, "sentence_text": self.sentence_text}
+
 
 @dataclass(frozen=True, slots=True)
 class Measure:

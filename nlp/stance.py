@@ -149,8 +149,7 @@ def _within(sentence: Sentence, entities: Sequence[Entity]) -> list[Entity]:
 def _sentence_stance(target: Target, index: int, label: str, row: Sequence[float]) -> Stance:
     favor, against, none = row
     return Stance(target.name, target.id, label, round(float(favor), 4),
-                  round(float(against), 4), round(float(none), 4), index,
-                  _COUNTS.get(label) or tuple(int(label == k) for k in LABEL_ORDER))
+                  round(float(against), 4), round(float(none), 4), index, _COUNTS[label])
 
 
 #: A sentence's counts: one for its own label.
