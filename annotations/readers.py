@@ -33,7 +33,6 @@ from fincorpus.annotations.scheme import Scheme
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label
 
-FORMATS = ("labelstudio", "doccano", "csv")
 OFFSETS = ("auto", "codepoints", "utf16")
 
 
@@ -69,7 +68,8 @@ def read_many(paths: Iterable[str | Path], coder: str | None = None, scheme: Sch
 
 
 def detect_format(path: str | Path) -> str:
-    """Which of FORMATS a file is, from its content; BadInput for none of them."""
+    """Which format (labelstudio, doccano or csv) a file is, from its content; BadInput for
+    none of them."""
     return sniff(load_text(path), str(path))[0]
 
 

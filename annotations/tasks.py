@@ -16,8 +16,6 @@ from typing import Iterable, Sequence
 from fincorpus.annotations.scheme import Scheme
 from fincorpus.corpus.errors import BadInput
 
-UNITS = ("sentence", "article")
-
 
 @dataclass(frozen=True, slots=True)
 class Span:

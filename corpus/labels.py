@@ -22,9 +22,8 @@ from fincorpus.annotations.agreement import agreement
 from fincorpus.annotations.datasets import datasheet, examples, split, write_dataset
 from fincorpus.annotations.import_tasks import read_exported
 from fincorpus.annotations.readers import resolve_span
-from fincorpus.annotations.scheme import Scheme
-from fincorpus.annotations.tasks import (UNITS, Prediction, Span, Task, sentence_unit,
-                                         split_unit)
+from fincorpus.annotations.scheme import UNITS, Scheme
+from fincorpus.annotations.tasks import Prediction, Span, Task, sentence_unit, split_unit
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.model import Label, utcnow
 from fincorpus.corpus.store import Store
