@@ -136,6 +136,25 @@ def test_stance_lexicon_shapes_and_inputs(model: LexiconStance) -> None:
         model.predict(pd.DataFrame({"text": ["x"]}))
 
 
+def test_stance_lexicon_takes_the_callers_alias_scan(model: LexiconStance) -> None:
+    """analyze hands over its alias scan with the entities: the same probabilities as the
+    model's own scan."""
+    targets, gazetteer = default_targets(), default_gazetteer()
+    texts = ["美国挥舞关税大棒，中美博弈中中国从容应对。", "美债遭抛售，美联储底气不足。",
+             "黄金稳步上涨，美元却走弱。"]
+    pairs, entities, offers = [], [], []
+    for text, found in zip(texts, targets.alias_offers_each(texts)):
+        linked = [e for e in gazetteer.find(text) if e.id]
+        for target in targets.mentioned(text, linked):
+            pairs.append((target.name, text))
+            entities.append(linked)
+            offers.append(found)
+    assert len(pairs) >= 5
+    given = model.predict_proba(pairs, entities, offers)
+    assert np.array_equal(given, model.predict_proba(pairs, entities))
+    assert not np.allclose(given[:, 2], given[0, 2])  # not all alike: the texts take sides
+
+
 def test_stance_lexicon_genre_wins_over_ntusd() -> None:
     cues = CueLexicon.load()
     assert cues.get("稳健").source == "genre"
