@@ -34,7 +34,7 @@ import jieba
 from fincorpus.corpus.analyses import Analyses
 from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.corpus.model import Article, RawPage
-from fincorpus.corpus.pipeline import analyze_articles
+from fincorpus.corpus.pipeline import BATCH_CHARS, analyze_articles
 from fincorpus.corpus.sample import sample_pages
 from fincorpus.corpus.store import Store
 from fincorpus.corpus.workers import process_pool
@@ -103,7 +103,7 @@ def warm(articles: list[Article]) -> int:
     return os.getpid()
 
 
-BATCH = {"size": 64}
+BATCH = {"chars": BATCH_CHARS}
 
 
 def timed_analyze(source: Path, copy: Path, workers: int, pool=None) -> float:
@@ -112,7 +112,7 @@ def timed_analyze(source: Path, copy: Path, workers: int, pool=None) -> float:
     with Store(copy) as store:
         expected = len(Analyses(store).pending())
         began = time.perf_counter()
-        report = analyze_articles(store, workers=workers, pool=pool, batch_size=BATCH["size"])
+        report = analyze_articles(store, workers=workers, pool=pool, batch_chars=BATCH["chars"])
         seconds = time.perf_counter() - began
     if report.analyzed != expected:
         reasons = sorted({reason for _, reason in report.failures})
@@ -146,7 +146,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--floor", action="append", default=[], metavar="NAME=VALUE",
                         help="ratio=MAX (analyze 1 worker / jieba) or scaling=MIN (1 / 2 workers)")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each; the best counts")
-    parser.add_argument("--batch-size", type=int, default=64, help="articles per batch")
+    parser.add_argument("--batch-chars", type=int, default=BATCH_CHARS,
+                        help="characters of article text per batch (analyze's default)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     args.floors = parse_floors(parser, args.floor, ("ratio", "scaling"), "scaling=1.8")
@@ -155,7 +156,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    BATCH["size"] = args.batch_size
+    BATCH["chars"] = args.batch_chars
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "corpus.db"

@@ -36,8 +36,13 @@ class Analyses:
 
     def pending(self, redo: bool = False) -> list[str]:
         """Ids of articles to analyse: those without an analysis, or all of them with `redo`."""
+        return [article_id for article_id, _ in self.pending_sizes(redo)]
+
+    def pending_sizes(self, redo: bool = False) -> list[tuple[str, int]]:
+        """`pending` ids, each with its article's length in characters (of its paragraphs'
+        JSON: the text plus a few characters a paragraph, read without decoding it)."""
         where = "" if redo else " WHERE id NOT IN (SELECT article_id FROM analyses)"
-        return [row[0] for row in self.store.rows(f"SELECT id FROM articles{where} ORDER BY rowid")]
+        return self.store.rows(f"SELECT id, length(paragraphs) FROM articles{where} ORDER BY rowid")
 
     def put(self, analysis: Analysis) -> None:
         """Replace the article's analysis with this one."""
@@ -65,27 +70,27 @@ class Analyses:
 
     def records(self, level: str, article_id: str | None = None) -> Iterator[dict]:
         """One dict per unit of `level` (sentence, entity, topic, frame, stance), columns as
-        LEVEL_COLUMNS.
+        LEVEL_COLUMNS, in the order the articles were stored.
 
         `article_id` keeps one article's units only.
         """
         where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
         if level == "sentence":
             for row in self.store.rows("SELECT article_id, idx, paragraph, start, end, text, tokens"
-                                       f" FROM sentences{where} ORDER BY rowid", params):
+                                       f" FROM sentences{where}{_in_article_order()}", params):
                 tokens = json.loads(row[6])
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:6], " ".join(w for w, _ in tokens),
                                                       " ".join(p or "x" for _, p in tokens))))
         elif level == "entity":
             for row in self.store.rows("SELECT article_id, idx, start, end, text, type, entity_id, value"
-                                       f" FROM entities{where} ORDER BY rowid", params):
+                                       f" FROM entities{where}{_in_article_order()}", params):
                 yield dict(zip(LEVEL_COLUMNS[level], row))
         elif level == "stance":
             yield from self._stance_records(where.replace("article_id", "t.article_id"), params)
         else:
             clause = where.replace("WHERE", "AND")
             for row in self.store.rows("SELECT article_id, sentence, name, score, evidence, sentences"
-                                       f" FROM scores WHERE kind = ?{clause} ORDER BY rowid",
+                                       f" FROM scores WHERE kind = ?{clause}{_in_article_order()}",
                                        (level, *params)):
                 yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
                                                       " ".join(map(str, json.loads(row[5]))))))
@@ -97,7 +102,7 @@ class Analyses:
                  " t.p_against, t.p_none, t.n_favor, t.n_against, t.n_none, s.start, s.end, s.text"
                  " FROM stances t LEFT JOIN sentences s"
                  " ON s.article_id = t.article_id AND s.idx = t.sentence"
-                 f"{where} ORDER BY t.rowid")
+                 f"{where}{_in_article_order('t.')}")
         for row in self.store.rows(query, params):
             counts = row[8:11]
             yield dict(zip(LEVEL_COLUMNS["stance"], (*row[:8], sum(counts), *shares(counts),
@@ -115,6 +120,13 @@ class Analyses:
             raise BadInput(f"{what} matches {ref!r}; give an id from `fincorpus export "
                            "--level article` (or a DOCID or URL)")
         return rows[0][0]
+
+
+def _in_article_order(table: str = "") -> str:
+    """ORDER BY the articles' order in the store, then each article's rows as written: the
+    same order however many workers wrote them, and in whatever order they finished."""
+    return (f" ORDER BY (SELECT rowid FROM articles WHERE articles.id = {table}article_id),"
+            f" {table}rowid")
 
 
 def shares(counts: tuple[int, ...]) -> tuple[float, ...]:

@@ -7,6 +7,7 @@ line can draw a bar while library users get plain values.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from contextlib import nullcontext
@@ -150,13 +151,21 @@ class AnalyzeReport:
     seconds: float
 
 
+#: Characters of article text per batch of `analyze_articles`: a batch pays fixed costs (a
+#: Viterbi step per character of its longest sentence, a commit, every array scan's set-up),
+#: so large batches run faster (1.3x at 300k characters against 30k), while a worker's
+#: memory stays well under a gigabyte.
+BATCH_CHARS = 300_000
+
+
 def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
                      settings: AnalyzerSettings = AnalyzerSettings(),
-                     batch_size: int = 64, progress: Callable[[int], None] | None = None,
+                     batch_chars: int = BATCH_CHARS, progress: Callable[[int], None] | None = None,
                      pool: Executor | None = None) -> AnalyzeReport:
     """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
 
-    Articles go in batches of ids (the NER model tags a whole batch at once). Whoever
+    Articles go in batches of ids, about `batch_chars` characters each (the NER model tags a
+    whole batch at once; see `batches`). Whoever
     analyses a batch reads its articles and writes its results, in one transaction per
     batch: this process with one worker, else each process of a pool (`pool`: one the
     caller started and keeps, e.g. warmed up), so that this process only hands out ids and
@@ -168,8 +177,7 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
     if workers < 1:
         raise BadInput(f"--workers must be 1 or more, got {workers}")
     started = time.perf_counter()
-    ids = Analyses(store).pending(redo)
-    batches = [ids[i:i + batch_size] for i in range(0, len(ids), batch_size)]
+    batches = sized_batches(Analyses(store).pending_sizes(redo), batch_chars, workers)
     done, failures = 0, []
     for batch, outcome in zip(batches, _run_batches(store, batches, workers, settings, pool)):
         if isinstance(outcome, BaseException):
@@ -180,6 +188,27 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
         if progress:
             progress(len(batch))
     return AnalyzeReport(done, tuple(failures), time.perf_counter() - started)
+
+
+def sized_batches(sizes: list[tuple[str, int]], batch_chars: int = BATCH_CHARS,
+                  workers: int = 1) -> list[list[str]]:
+    """Ids in order, cut into batches of about `batch_chars` characters (each closed by the
+    article that fills it). With several workers the batches are a multiple of the workers
+    in number, each a little smaller to match, so that the workers finish together."""
+    if workers > 1:
+        total = sum(size for _, size in sizes)
+        count = math.ceil(max(1, math.ceil(total / batch_chars)) / workers) * workers
+        batch_chars = max(1, math.ceil(total / count))
+    batches: list[list[str]] = []
+    batch: list[str] = []
+    filled = 0
+    for article_id, size in sizes:
+        batch.append(article_id)
+        filled += size
+        if filled >= batch_chars:
+            batches.append(batch)
+            batch, filled = [], 0
+    return batches + [batch] if batch else batches
 
 
 def _run_batches(store: Store, batches: list[list[str]], workers: int, settings: AnalyzerSettings,

@@ -146,3 +146,21 @@ def test_sentences_of_paragraphs_with_and_without_inner_newlines():
         assert [s.text for s in found] == ["第一句。", "第二句！", "第三句"]
         assert [s.paragraph for s in found] == [0, 0, 1]
         assert all(article.text[s.start:s.end] == s.text for s in found)
+
+
+@pytest.mark.parametrize(("sizes", "batch_chars", "workers", "expected"), [
+    ([], 100, 1, []),
+    ([("a", 40), ("b", 40), ("c", 40), ("d", 40)], 100, 1, [["a", "b", "c"], ["d"]]),
+    ([("a", 250), ("b", 10), ("c", 0)], 100, 1, [["a"], ["b", "c"]]),
+    ([("a", 0), ("b", 0)], 100, 1, [["a", "b"]]),
+    # 2 workers: 160 characters make 2 batches of 80, not 100 + 60 (one worker waiting)
+    ([(str(i), 10) for i in range(16)], 100, 2, [[str(i) for i in range(8)],
+                                                 [str(i) for i in range(8, 16)]]),
+    # 300 characters: 4 batches of about 75, not 3 (one worker would do two)
+    ([(str(i), 10) for i in range(30)], 100, 2, [[str(i) for i in range(b, min(b + 8, 30))]
+                                                 for b in range(0, 30, 8)]),
+])
+def test_sized_batches(sizes, batch_chars, workers, expected) -> None:
+    from fincorpus.corpus.pipeline import sized_batches
+
+    assert sized_batches(sizes, batch_chars, workers) == expected
