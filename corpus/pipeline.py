@@ -165,7 +165,7 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
     """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
 
     Articles go in batches of ids, about `batch_chars` characters each (the NER model tags a
-    whole batch at once; see `batches`). Whoever
+    whole batch at once; see `sized_batches`). Whoever
     analyses a batch reads its articles and writes its results, in one transaction per
     batch: this process with one worker, else each process of a pool (`pool`: one the
     caller started and keeps, e.g. warmed up), so that this process only hands out ids and
@@ -267,8 +267,7 @@ def analysis_rows_of(articles: list, settings: AnalyzerSettings = AnalyzerSettin
     The batch is analysed as one; if that fails, each article alone, to find the bad one.
     """
     try:
-        with collection_paused():  # the rows as well as the analyses
-            return [analysis_rows(a) for a in analyze_batch(articles, settings)]
+        return [analysis_rows(a) for a in analyze_batch(articles, settings)]
     except Exception:  # noqa: BLE001 (one bad article must not stop the rest)
         if len(articles) == 1:
             raise

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import accumulate, pairwise
 from typing import Any
 
 import numpy as np
@@ -127,12 +128,10 @@ class DagCutter:
 
     def cut_many(self, texts: Sequence[str]) -> list[list[int]]:
         """For each text, the end offset of each of its words: words are text[prev_end:end]."""
-        out: list[list[int]] = []
-        for batch in _chunks(texts):
-            relative, lo, hi = self._ends(batch)
-            relative = relative.tolist()  # one conversion, then list slices
-            out += [relative[a:b] for a, b in zip(lo.tolist(), hi.tolist())]
-        return out
+        ends, counts = self.cut_flat(texts)
+        flat = ends.tolist()  # one conversion, then list slices
+        bounds = [0, *accumulate(counts.tolist())]
+        return [flat[a:b] for a, b in pairwise(bounds)]
 
     def cut_flat(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """`cut_many` as two arrays: the word ends of every text, one text after another,

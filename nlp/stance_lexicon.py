@@ -162,7 +162,7 @@ class _Text:
 
     def __init__(self, text: str, found: list[tuple[int, int, Cue]],
                  entities: Sequence[Any] | None, targets: Targets) -> None:
-        self.text, self.found, self.targets = text, found, targets
+        self.text, self.targets = text, targets
         self._entities = entities  # None: the gazetteer's, found when first needed
         self.offers: list[Offer] | None = None  # alias matches, if known
         self._countries: list[tuple[int, int, str, str | None]] | None = None

@@ -12,6 +12,7 @@ from lxml import etree
 from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.corpus.model import Article, Provenance
 from fincorpus.scrapers import boilerplate
+from fincorpus.scrapers.column import Column
 from fincorpus.scrapers.density import HEADINGS, Block, best_container, count_chars, hints
 from fincorpus.scrapers.html import (HtmlDocument, clean_text, element_text, first_meta, fold,
                                      meta_index, parse_datetime)
@@ -42,15 +43,12 @@ _SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "co", "ac"})
 
 
 @dataclass(slots=True)
-class Body:
-    """What the container's lines sort into."""
+class Body(Column):
+    """What the container's lines sort into: the column's lines, images and credits."""
 
-    paragraphs: list[str] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     editor: str | None = None
     source: str | None = None
-    reading_order: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_caption(block: Block) -> bool:
@@ -94,7 +92,8 @@ def parse_credits(text: str) -> dict[str, str] | None:
 
 
 def _sort_line(body: Body, block: Block, text: str) -> str:
-    """File a line as credit (来源/责任编辑), original-title, caption or paragraph."""
+    """A line's kind: credit (来源/责任编辑, taken into `body`), original-title, caption or
+    paragraph."""
     credits = parse_credits(text)
     if credits is not None:
         body.editor = body.editor or credits.get("editor")
@@ -102,11 +101,7 @@ def _sort_line(body: Body, block: Block, text: str) -> str:
         return "credit"
     if _ORIGINAL_TITLE.match(text) and len(text) <= 120:
         return "original-title"
-    if is_caption(block):
-        body.captions.append(text)
-        return "caption"
-    body.paragraphs.append(text)
-    return "paragraph"
+    return "caption" if is_caption(block) else "paragraph"
 
 
 def _is_noise(block: Block, title: str | None) -> bool:
@@ -136,7 +131,7 @@ def sort_blocks(blocks: list[Block], title: str | None, base: str | None) -> Bod
             continue
         text = rules.strip_disclaimers(block.text)
         if text:
-            body.reading_order.append((_sort_line(body, block, text), text))
+            body.keep(_sort_line(body, block, text), text)
     return body
 
 

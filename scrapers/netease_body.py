@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from fincorpus.scrapers import boilerplate
+from fincorpus.scrapers.column import Column
 from fincorpus.scrapers.html import clean_text
 from fincorpus.scrapers.netease_rules import Rules
 from fincorpus.scrapers.netease_select import Index
@@ -33,14 +34,11 @@ class Block:
 
 
 @dataclass(slots=True)
-class Body:
-    """What the body yields: reader paragraphs, captions, image URLs and the 原标题 line."""
+class Body(Column):
+    """What the body yields: the column's lines, image URLs and the 原标题 line."""
 
-    paragraphs: list[str] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     original_title: str | None = None
-    reading_order: list[tuple[str, str]] = field(default_factory=list)
 
 
 def image_url(img: etree._Element) -> str | None:
@@ -181,24 +179,19 @@ class _Sorter:
         text = self._text(block)
         if block.images:
             if text:
-                self._keep("caption", text)
+                self.body.keep("caption", text)
             self.after_image = True
             return
         if not text:
             return
         kind = self._kind(block, text)
         if kind == "caption":
-            self._keep("caption", text)
+            self.body.keep("caption", text)
         elif kind == "text":
-            self._keep("paragraph", self._cut_prompt(block, text))
+            self.body.keep("paragraph", self._cut_prompt(block, text))
         elif kind == "otitle":
-            self.body.reading_order.append(("original-title", text))
+            self.body.keep("original-title", text)
         self.after_image = False
-
-    def _keep(self, kind: str, text: str) -> None:
-        """A caption or paragraph, filed and noted in reading order."""
-        (self.body.captions if kind == "caption" else self.body.paragraphs).append(text)
-        self.body.reading_order.append((kind, text))
 
     def _text(self, block: Block) -> str:
         if not block.text or self.bp.is_disclaimer(block.text):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from fincorpus.corpus.errors import NotAnArticle
 from fincorpus.corpus.model import Article, Provenance
 from fincorpus.scrapers import boilerplate
+from fincorpus.scrapers.column import Column
 from fincorpus.scrapers.html import parse_datetime
 
 _NETEASE_MARKS = ("网易首页", "网易号", "NetEase Hao", "netease hao")
@@ -43,14 +44,10 @@ class _Card:
     span: range
 
 
-@dataclass
-class _Body:
-    """What the body pass collects: paragraphs, captions (both also in reading order) and a
-    fallback publish time."""
+@dataclass(slots=True)
+class _Body(Column):
+    """What the body pass collects: the column's lines and a fallback publish time."""
 
-    paragraphs: list[str] = field(default_factory=list)
-    captions: list[str] = field(default_factory=list)
-    reading_order: list[tuple[str, str]] = field(default_factory=list)
     published_at: datetime | None = None
 
 
@@ -273,11 +270,8 @@ def _place(text: str, after_break: bool, result: _Body) -> None:
     if not text or bp.is_disclaimer(text):
         return
     if after_break and _is_caption(text):
-        kind = "caption"
+        result.keep("caption", text)
     elif _META_LINE.match(text):
         result.published_at = result.published_at or parse_datetime(text)
-        return
     else:
-        kind = "paragraph"
-    (result.captions if kind == "caption" else result.paragraphs).append(text)
-    result.reading_order.append((kind, text))
+        result.keep("paragraph", text)
