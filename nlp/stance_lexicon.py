@@ -44,7 +44,8 @@ import numpy as np
 
 from fincorpus.nlp.stance_article import ArticleStance, aggregate
 from fincorpus.nlp.stance_cues import Cue, CueLexicon, Layout, Modifiers
-from fincorpus.nlp.stance_targets import LABELS, Mention, Offer, Target, Targets, default_targets
+from fincorpus.nlp.stance_targets import (LABELS, Mention, Offer, Target, Targets, default_targets,
+                                          spans_by_target)
 
 __all__ = ["FEATURES", "LABELS", "ArticleStance", "Evidence", "LexiconStance", "aggregate"]
 
@@ -263,10 +264,7 @@ class _Text:
             if self.offers is None:
                 self.offers = self.targets.alias_offers_each([self.text])[0]
             found = self.targets.mentions_among(self.offers, entities)
-            grouped: dict[Target, list[tuple[int, int]]] = {}
-            for t, a, b in found:
-                grouped.setdefault(t, []).append((a, b))
-            self._mentions[actor] = (found, grouped)
+            self._mentions[actor] = (found, spans_by_target(found))
         return self._mentions[actor][0]
 
 

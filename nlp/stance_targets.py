@@ -149,7 +149,7 @@ class Targets:
                     entities: Sequence[Entity] = ()) -> list[tuple[int, int]]:
         """(start, end) of the mentions of one target, ad-hoc ones included."""
         if target in self._known:
-            return [(start, end) for t, start, end in self.mentions(text, entities) if t == target]
+            return spans_by_target(self.mentions(text, entities)).get(target, [])
         offers = [(e.start, e.end, target) for e in entities if e.id == target.id]
         offers += [(m.start, m.end, target) for m in _matcher(target.aliases).find(text)
                    if not _after_number(text, m.start)]
@@ -158,6 +158,14 @@ class Targets:
     def mentioned(self, text: str, entities: Sequence[Entity] = ()) -> list[Target]:
         """The targets named in `text`, each once, in order of first mention."""
         return list(dict.fromkeys(t for t, _, _ in self.mentions(text, entities)))
+
+
+def spans_by_target(mentions: Iterable[Mention]) -> dict[Target, list[tuple[int, int]]]:
+    """Each target's (start, end) spans among `mentions`, in their order."""
+    grouped: dict[Target, list[tuple[int, int]]] = {}
+    for target, start, end in mentions:
+        grouped.setdefault(target, []).append((start, end))
+    return grouped
 
 
 @functools.lru_cache(maxsize=1)
