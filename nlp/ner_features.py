@@ -26,6 +26,8 @@ from itertools import chain
 
 import numpy as np
 
+from fincorpus.nlp.text import code_table, map_codes
+
 FEATURES_VERSION = "3"
 
 LOC_SUFFIXES = tuple("省市县区州国岛洲村镇乡街路山河江湖港湾") + ("地区", "半岛", "自治区")
@@ -401,18 +403,13 @@ def fold(text: str) -> str:
 
 @cache
 def _fold_codes() -> np.ndarray:
-    """`_fold_table` as an array over the Basic Multilingual Plane (others stay as they are)."""
-    table = np.arange(0x10000, dtype=np.int64)
-    for code, to in _fold_table().items():
-        table[code] = to
-    return table
+    """`_fold_table` as an array over the Basic Multilingual Plane."""
+    return code_table(_fold_table(), np.int64)
 
 
 def folded_codes(text: str) -> np.ndarray:
     """codes(fold(text)), folded on the array (a translate looks every character up)."""
-    cp = codes(text)
-    table = _fold_codes()
-    return np.where(cp < len(table), table[np.minimum(cp, len(table) - 1)], cp)
+    return map_codes(codes(text), _fold_codes())
 
 
 def codes(text: str) -> np.ndarray:

@@ -59,9 +59,23 @@ class Normalized:
 
 
 _WIDE = re.compile("[" + "".join(map(chr, sorted(_WIDTH))) + "]")
-# `_WIDTH` as an array over code points below U+10000 (all it changes), for long texts.
-_WIDTH_TABLE = np.arange(0x10000, dtype=np.uint32)
-_WIDTH_TABLE[list(_WIDTH)] = list(_WIDTH.values())
+
+
+def code_table(mapping: dict[int, int], dtype: type = np.uint32) -> np.ndarray:
+    """A code-point map over the Basic Multilingual Plane as an array, for `map_codes`:
+    on long texts an array lookup is far cheaper than `translate`'s dict per character."""
+    table = np.arange(0x10000, dtype=dtype)
+    table[list(mapping)] = list(mapping.values())
+    return table
+
+
+def map_codes(codes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Code points mapped through a `code_table`; those past the BMP stay as they are."""
+    return np.where(codes < len(table), table[codes & 0xFFFF], codes)
+
+
+# `_WIDTH` as an array (it changes code points below U+10000 only), for long texts.
+_WIDTH_TABLE = code_table(_WIDTH)
 _ARRAY_FOLD_MIN = 200  # characters; below it the array round trip costs more than it saves
 
 
@@ -77,8 +91,7 @@ def fold_width(text: str) -> str:
     if len(text) < _ARRAY_FOLD_MIN:
         return text.translate(_WIDTH)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    folded = np.where(codes < len(_WIDTH_TABLE), _WIDTH_TABLE[codes & 0xFFFF], codes)
-    return folded.tobytes().decode("utf-32-le", "surrogatepass")
+    return map_codes(codes, _WIDTH_TABLE).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def display_width(text: str) -> int:
