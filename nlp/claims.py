@@ -187,30 +187,47 @@ def extract_claims(analysis: Analysis, published: date | datetime | None = None,
         # one-sentence paragraphs that go on about what the last one named.
         context = analysis.sentences[index - 1].text if index else ""
         tokens = analysis.tokens[index] if index < len(analysis.tokens) else ()
-        for entity in inside:
-            if entity.type in NUMERIC_TYPES and entity.value:
-                claims.append(_claim(analysis.article_id, index, sentence, entity, inside, names,
-                                     previous_names, context, tokens, published, table))
+        where = _Where(analysis.article_id, index, sentence, inside, names, previous_names,
+                       context, tokens)
+        claims += [_claim(where, entity, published, table) for entity in inside
+                   if entity.type in NUMERIC_TYPES and entity.value]
         previous_names = names
     return claims
 
 
-def _claim(article_id, index, sentence, entity, inside, names, carried, context, tokens,
-           published, table) -> Claim:
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """A sentence as its numbers' claims read it: its entities and names, the names of
+    the sentence before (`carried`) and its text (`context`), and its words."""
+
+    article_id: str
+    index: int
+    sentence: Sentence
+    inside: list[Entity]
+    names: list[tuple[Entity, Subject]]
+    carried: list[tuple[Entity, Subject]]
+    context: str
+    tokens: Any
+
+
+def _claim(where: _Where, entity: Entity, published: date | None, table: MeasureTable) -> Claim:
     """The claim one number makes, read off its clause and sentence."""
+    sentence, context = where.sentence, where.context
     lo, hi = _clause(sentence, entity)
     clause = sentence.text[lo - sentence.start:hi - sentence.start]
     wider = context + sentence.text[:hi - sentence.start]
     value = _value(entity.value)
     measure, found, topic = _pick_measure(entity.type, value.unit, clause, wider, table)
     if measure is None:
-        measure = _generic(sentence, entity, (lo, hi), inside, tokens)
+        measure = _generic(sentence, entity, (lo, hi), where.inside, where.tokens)
     # A subject carries over from the sentence before only into a sentence that goes on
     # about the topic named there (…美国国债规模…。全年累计减持约700亿美元).
+    carried = where.carried
     if not (topic and all(word not in wider[len(context):] for word in topic)):
-        carried = ()
-    return Claim(article_id, index, sentence.text, _subject(entity, names, carried, lo, hi),
-                 measure, value, _period(entity, inside, lo, hi, published, sentence),
+        carried = []
+    return Claim(where.article_id, where.index, sentence.text,
+                 _subject(entity, where.names, carried, lo, hi), measure, value,
+                 _period(entity, where.inside, lo, hi, published, sentence),
                  entity.start, entity.end, entity.text, found)
 
 
