@@ -20,8 +20,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from fincorpus.annotations.adjudicate import Gold
-from fincorpus.annotations.export_tasks import inert
 from fincorpus.annotations.tasks import split_unit
+from fincorpus.corpus.cells import write_csv
 from fincorpus.corpus.errors import BadInput
 
 COLUMNS = ("target", "text", "label", "unit_id", "article_id")
@@ -170,10 +170,7 @@ def write_dataset(splits: Mapping[str, Sequence[Example]], sheet: Mapping[str, A
     for name in SPLITS:
         frame = pd.DataFrame([asdict(e) for e in splits.get(name, ())], columns=list(COLUMNS))
         frame.to_parquet(out / f"{name}.parquet", index=False)
-        safe = frame.copy()
-        for column in ("target", "text"):
-            safe[column] = safe[column].map(inert)
-        safe.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        write_csv(frame, out / f"{name}.csv")
         written += [out / f"{name}.csv", out / f"{name}.parquet"]
     (out / "datasheet.json").write_text(
         json.dumps(sheet, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")

@@ -22,12 +22,12 @@ from xml.sax.saxutils import quoteattr
 
 from fincorpus.annotations.scheme import FieldSpec, Scheme
 from fincorpus.annotations.tasks import Task
+from fincorpus.corpus.cells import inert
 from fincorpus.corpus.errors import BadInput
 
 FORMATS = ("labelstudio", "doccano", "csv")
 #: Columns of the CSV export that are not coders (the sheet reader must skip them).
 SHEET_COLUMNS = ("unit_id", "field", "target", "text", "prediction")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_labelstudio(tasks: Sequence[Task], scheme: Scheme) -> list[dict[str, Any]]:
@@ -145,11 +145,6 @@ def sheet_text(rows: Sequence[Sequence[str]]) -> str:
     buffer = io.StringIO(newline="")
     csv.writer(buffer, lineterminator="\r\n").writerows([[inert(c) for c in r] for r in rows])
     return buffer.getvalue()
-
-
-def inert(cell: str) -> str:
-    """A cell a spreadsheet shows, never evaluates (a leading quote defuses =, +, -, @)."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def utf16(text: str, offset: int) -> int:

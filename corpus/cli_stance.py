@@ -73,7 +73,7 @@ def predict(db: DbOption,
 
     Example: fincorpus stance predict "美国债台高筑，美债信用岌岌可危" --target 美债
     """
-    from fincorpus.corpus.export import write_csv
+    from fincorpus.corpus.cells import write_csv
     from fincorpus.nlp.stance import load_model, predict_frame
     from fincorpus.nlp.stance_targets import Targets
 

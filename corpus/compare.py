@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from fincorpus.corpus.analyses import shares, stored_analysis
+from fincorpus.corpus.cells import write_csv
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.export import write_csv
 from fincorpus.corpus.groups import Group
 from fincorpus.corpus.model import Article
 from fincorpus.corpus.store import Store

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses, stored_analysis
+from fincorpus.corpus.cells import iso_times, write_csv
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.filters import matching_ids, parse_where
 from fincorpus.corpus.store import Store, StoredArticle
@@ -31,7 +32,6 @@ ARTICLE_COLUMNS = (
     "published_at", "n_paragraphs", "n_chars", "text", "captions", "images", "flags",
     "source_kind", "encoding", "extractor", "raw_page_id", "fetched_at", "extracted_at",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _article_record(stored: StoredArticle) -> dict:
@@ -99,31 +99,6 @@ def _claim_table(store: Store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
 
 
-def inert(value: object) -> object:
-    """A text cell a spreadsheet will show, never evaluate (a leading quote defuses =, +, -, @)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _iso_times(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy with timestamps as ISO 8601 text that keeps their offset (+08:00 stays +08:00)."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            out[column] = out[column].map(lambda t: t.isoformat() if pd.notna(t) else None)
-    return out
-
-
-def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> None:
-    """CSV for Excel: BOM by default, formula-looking cells made inert, ISO timestamps."""
-    safe = _iso_times(frame)
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(inert)
-    safe.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
-
-
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Parquet keeps the types: tz-aware timestamps, integer counts."""
     frame.to_parquet(path, index=False)
@@ -131,7 +106,7 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def write_jsonl(frame: pd.DataFrame, path: Path) -> None:
     """One JSON object per line, UTF-8, ISO timestamps."""
-    _iso_times(frame).to_json(path, orient="records", lines=True, force_ascii=False)
+    iso_times(frame).to_json(path, orient="records", lines=True, force_ascii=False)
 
 
 def export(store: Store, path: Path, level: str = "article", fmt: str | None = None,

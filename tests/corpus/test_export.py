@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from fincorpus.corpus.errors import BadInput
-from fincorpus.corpus.export import ARTICLE_COLUMNS, export, inert, tables
+from fincorpus.corpus.cells import inert
+from fincorpus.corpus.export import ARTICLE_COLUMNS, export, tables
 from fincorpus.corpus.model import RawPage
 from tests.corpus.test_store import make_article
 
