@@ -23,7 +23,7 @@ from fincorpus.scrapers.extract import extract_page
 from fincorpus.scrapers.source import load_source
 
 app = typer.Typer(help="Collect, clean and export Chinese financial commentary (NetEase 网易号 and more).",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, rich_markup_mode="markdown")
 err = Console(stderr=True)
 out = Console(highlight=False)
 
@@ -134,8 +134,9 @@ def export(output: Annotated[Path, typer.Option("-o", "--output", help="File to 
            where: Annotated[Optional[list[str]], typer.Option(
                help="Keep some articles: site=, author=, source=, since=YYYY-MM-DD, until=, "
                     "topic=, target=, id=; repeatable, all must hold.")] = None) -> None:
-    """Export a table (articles, or sentences, entities, topics, frames, stances) as CSV
-    (Excel-ready), Parquet or JSON Lines.
+    """Export a table as CSV (Excel-ready), Parquet or JSON Lines.
+
+    Tables: articles, or sentences, entities, topics, frames, stances, claims (--level).
 
     Example: fincorpus export --level stance --where target=美国 --where since=2025-10-01 -o us.csv
     """

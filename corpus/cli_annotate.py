@@ -44,8 +44,9 @@ def agreement_command(
         offsets: Annotated[str, typer.Option(
             help="How span offsets count: auto (each tool's own way), codepoints or utf16.")]
         = "auto") -> None:
-    """Inter-coder agreement per field: % agreement, Cohen's κ, Fleiss' κ, Krippendorff's α,
-    span F1.
+    """Inter-coder agreement per field: % agreement, Cohen's κ, Fleiss' κ, α, span F1.
+
+    Krippendorff's α for every field; span F1 between coders for span fields.
 
     Example: fincorpus annotate agreement project.json alice.jsonl sheet.csv --field stance
 
@@ -134,8 +135,10 @@ def import_command(
         scheme: SchemeOption = None,
         offsets: Annotated[str, typer.Option(
             help="How span offsets count: auto, codepoints or utf16.")] = "auto") -> None:
-    """Store coders' labels (coder, time, source file) apart from model output; spans are
-    checked against the stored text; importing a file again replaces what it brought.
+    """Store coders' labels (coder, time, source file) apart from model output.
+
+    Spans are checked against the stored text; importing a file again replaces what it
+    brought.
 
     Example: fincorpus annotate import alice.json bob.csv --db study.db
     """
@@ -211,8 +214,9 @@ def next_command(
         strategy: Annotated[str, typer.Option(help="margin or entropy.")] = "margin",
         coders: CodersOption = "coder_1", fmt: FormatOption = None,
         scheme: SchemeOption = None) -> None:
-    """The sentence/target units the stance model is least sure of, among those no coder
-    labelled, spread over articles and targets, as a task file.
+    """The units the stance model is least sure of, as a task file to label next.
+
+    Sentence/target units no coder labelled yet, spread over articles and targets.
 
     Example: fincorpus annotate next --n 50 --model stance-model -o next.json
     """

@@ -35,9 +35,10 @@ def compare_command(
         threshold: Annotated[float, typer.Option(
             help="Near-duplicate passages: least Jaccard similarity of character 5-grams.")] = 0.6,
 ) -> None:
-    """Compare the framing of articles or groups of articles side by side: stance toward each
-    target, frames, topics, entity salience, distinctive words, conflicting numeric claims and
-    near-duplicate passages, in one self-contained HTML file and CSV tables.
+    """Compare the framing of articles or groups side by side: one HTML file and CSV tables.
+
+    Stance toward each target, frames, topics, entity salience, distinctive words,
+    conflicting numeric claims and near-duplicate passages.
 
     Example: fincorpus compare -g 'A=author:君君文谈' -g 'B=site:www.163.com,since:2025-10-01,until:2025-12-31' -o report.html
     """

@@ -26,8 +26,10 @@ def build(db: DbOption,
           test: Annotated[float, typer.Option(help="Share of units in the test split.")] = 0.2,
           dev: Annotated[float, typer.Option(help="Share of units in the dev split.")] = 0.1
           ) -> None:
-    """Train / dev / test splits of the gold stance labels, grouped by article and stratified
-    by label, as CSV and Parquet, with a datasheet (datasheet.md, datasheet.json).
+    """Train / dev / test splits of the gold stance labels, with a datasheet.
+
+    Grouped by article and stratified by label, as CSV and Parquet, with datasheet.md and
+    datasheet.json.
 
     Example: fincorpus dataset build --db study.db -o dataset
 

@@ -82,8 +82,10 @@ def analyze(db: DbOption,
             user_dict: UserDicts = None, stance_model: StanceModel = None,
             targets: TargetsOption = None, lexicon: Lexicons = None,
             trust_model: TrustModel = False) -> None:
-    """Segment, tag entities, score topics and frames, and find the stance toward each
-    target, for articles not analysed yet.
+    """Words, entities, topics, frames and stance of every article not analysed yet.
+
+    Segments, tags entities, scores topics and frames, and finds the stance toward each
+    target; --all analyses every article again.
 
     Example: fincorpus analyze --workers 2 --stance-model stance-model --db study.db
     """
@@ -135,8 +137,10 @@ def show(ref: Annotated[str, typer.Argument(help="Article id (or an id prefix), 
          scores: Annotated[int, typer.Option(help="Topics and frames to list (0: all).")] = 5,
          stances: Annotated[int, typer.Option(help="Sentence stances to list (0: all).")] = 10
          ) -> None:
-    """Show one analysed article: its words, entity table, topics and frames with evidence,
-    and its stance toward each target it names, sentence by sentence.
+    """Show one analysed article: words, entities, topics, frames and stance.
+
+    Its words, entity table, topics and frames with evidence, and its stance toward each
+    target it names, sentence by sentence.
 
     Example: fincorpus show KJ2A7Q3M0556F1TX --sentences 2 --db study.db
     """

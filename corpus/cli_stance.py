@@ -33,8 +33,9 @@ def train(data: DataFile = None,
           seed: Annotated[int, typer.Option(help="Random seed of the cross-validation.")] = 0,
           folds: Annotated[int, typer.Option("--cv", min=2, help="Cross-validation folds.")] = 5
           ) -> None:
-    """Train a stance model on labelled sentences, chosen by cross-validation; save it with
-    its model card.
+    """Train a stance model on labelled sentences; save it with its model card.
+
+    The model and its settings are chosen by cross-validation.
 
     Example: fincorpus stance train --data labelled.csv -o stance-model
     """
@@ -117,8 +118,10 @@ def _input_rows(text, target, data, stance_targets):
 def evaluate(data: DataFile = None, model: ModelOption = None, lexicon: Lexicons = None,
              trust_model: TrustModel = False,
              as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Score a model on labelled data: the NLPCC metric (mean F1 of FAVOR and AGAINST),
-    macro-F1, per-target scores and the confusion matrix.
+    """Score a model on labelled data with the NLPCC metric, per target.
+
+    The NLPCC metric (mean F1 of FAVOR and AGAINST), macro-F1, per-target scores and the
+    confusion matrix.
 
     Example: fincorpus stance evaluate --data test.csv --model stance-model
     """
