@@ -27,6 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,15 +86,16 @@ def texts_of(path: Path) -> list[str]:
         return [stored.article.text for stored in store.articles()]
 
 
-def time_jieba(texts: list[str]) -> float:
-    """Seconds for a bare jieba.Tokenizer's lcut over every text (dictionary loaded first)."""
+def time_jieba(texts: list[str], clock: Callable[[], float] = time.perf_counter) -> float:
+    """Seconds for a bare jieba.Tokenizer's lcut over every text (dictionary loaded first),
+    by `clock` (wall time; analyze_split.py asks for process time)."""
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     tokenizer.lcut("预热")
-    began = time.perf_counter()
+    began = clock()
     for text in texts:
         tokenizer.lcut(text)
-    return time.perf_counter() - began
+    return clock() - began
 
 
 def warm(articles: list[Article]) -> int:
@@ -103,17 +105,15 @@ def warm(articles: list[Article]) -> int:
     return os.getpid()
 
 
-BATCH = {"chars": BATCH_CHARS}
-
-
-def timed_analyze(source: Path, copy: Path, workers: int, pool=None) -> float:
+def timed_analyze(source: Path, copy: Path, workers: int, pool=None,
+                  batch_chars: int = BATCH_CHARS) -> float:
     """Seconds for analyze_articles over a fresh copy of the store (all articles analysed)."""
     shutil.copy(source, copy)
     os.sync()  # the last run's ~100 MB of writes go to disk now, not during this run's clock
     with Store(copy) as store:
         expected = len(Analyses(store).pending())
         began = time.perf_counter()
-        report = analyze_articles(store, workers=workers, pool=pool, batch_chars=BATCH["chars"])
+        report = analyze_articles(store, workers=workers, pool=pool, batch_chars=batch_chars)
         seconds = time.perf_counter() - began
     if report.analyzed != expected:
         reasons = sorted({reason for _, reason in report.failures})
@@ -122,7 +122,8 @@ def timed_analyze(source: Path, copy: Path, workers: int, pool=None) -> float:
     return seconds
 
 
-def measure(source: Path, folder: Path, texts: list[str], repeats: int) -> dict[str, float]:
+def measure(source: Path, folder: Path, texts: list[str], repeats: int,
+            batch_chars: int = BATCH_CHARS) -> dict[str, float]:
     """Best of `repeats` for jieba, analyze with 1 worker and with 2 (taking turns, so load
     from elsewhere hits them alike), then one cold run with 2 workers (loading included)."""
     with Store(source) as store:
@@ -135,9 +136,11 @@ def measure(source: Path, folder: Path, texts: list[str], repeats: int) -> dict[
         analyze_batch([first])  # this process's stages, for the 1-worker runs
         for run in range(repeats):  # a new file each run: workers keep their connections
             best["jieba"] = min(best["jieba"], time_jieba(texts))
-            best["1"] = min(best["1"], timed_analyze(source, folder / f"one-{run}.db", 1))
-            best["2"] = min(best["2"], timed_analyze(source, folder / f"two-{run}.db", 2, pool))
-    best["2 cold"] = timed_analyze(source, folder / "cold.db", 2)
+            best["1"] = min(best["1"], timed_analyze(source, folder / f"one-{run}.db", 1,
+                                                    batch_chars=batch_chars))
+            best["2"] = min(best["2"], timed_analyze(source, folder / f"two-{run}.db", 2, pool,
+                                                    batch_chars=batch_chars))
+    best["2 cold"] = timed_analyze(source, folder / "cold.db", 2, batch_chars=batch_chars)
     return best
 
 
@@ -157,7 +160,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    BATCH["chars"] = args.batch_chars
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         source = folder / "corpus.db"
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         texts = texts_of(source)
         print(f"corpus: {articles} articles, {chars:,} characters, {size / 1e6:.2f} MB of text; "
               f"{os.cpu_count()} CPUs, Python {platform.python_version()}; best of {args.repeats}")
-        times = measure(source, folder, texts, args.repeats)
+        times = measure(source, folder, texts, args.repeats, args.batch_chars)
     ratio = times["1"] / times["jieba"]
     scaling = times["1"] / times["2"]
     names = {"jieba": "jieba.lcut (bare, HMM on)", "1": "analyze, 1 worker",

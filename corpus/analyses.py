@@ -36,13 +36,13 @@ class Analyses:
 
     def pending(self, redo: bool = False) -> list[str]:
         """Ids of articles to analyse: those without an analysis, or all of them with `redo`."""
-        return [article_id for article_id, _ in self.pending_sizes(redo)]
+        return [row[0] for row in self.store.rows(f"SELECT id FROM articles{_pending(redo)}")]
 
     def pending_sizes(self, redo: bool = False) -> list[tuple[str, int]]:
         """`pending` ids, each with its article's length in characters (of its paragraphs'
-        JSON: the text plus a few characters a paragraph, read without decoding it)."""
-        where = "" if redo else " WHERE id NOT IN (SELECT article_id FROM analyses)"
-        return self.store.rows(f"SELECT id, length(paragraphs) FROM articles{where} ORDER BY rowid")
+        JSON: the text plus a few characters a paragraph). It reads every pending article's
+        text, so only the batching that needs the sizes asks for them."""
+        return self.store.rows(f"SELECT id, length(paragraphs) FROM articles{_pending(redo)}")
 
     def put(self, analysis: Analysis) -> None:
         """Replace the article's analysis with this one."""
@@ -120,6 +120,12 @@ class Analyses:
             raise BadInput(f"{what} matches {ref!r}; give an id from `fincorpus export "
                            "--level article` (or a DOCID or URL)")
         return rows[0][0]
+
+
+def _pending(redo: bool) -> str:
+    """The WHERE and ORDER BY of the articles to analyse, in the order they were stored."""
+    where = "" if redo else " WHERE id NOT IN (SELECT article_id FROM analyses)"
+    return f"{where} ORDER BY rowid"
 
 
 def _in_article_order(table: str = "") -> str:
