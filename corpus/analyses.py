@@ -74,28 +74,31 @@ class Analyses:
 
         `article_id` keeps one article's units only.
         """
+        columns = LEVEL_COLUMNS[level]
+        return (dict(zip(columns, row)) for row in self.rows(level, article_id))
+
+    def rows(self, level: str, article_id: str | None = None) -> Iterator[tuple]:
+        """`records` as tuples in LEVEL_COLUMNS order (article_id first), read as they are
+        needed: the exports' way through tables of any size."""
         where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
         if level == "sentence":
-            for row in self.store.rows("SELECT article_id, idx, paragraph, start, end, text, tokens"
-                                       f" FROM sentences{where}{_in_article_order()}", params):
+            for row in self.store.stream("SELECT article_id, idx, paragraph, start, end, text, tokens"
+                                         f" FROM sentences{where}{_in_article_order()}", params):
                 tokens = json.loads(row[6])
-                yield dict(zip(LEVEL_COLUMNS[level], (*row[:6], " ".join(w for w, _ in tokens),
-                                                      " ".join(p or "x" for _, p in tokens))))
+                yield (*row[:6], " ".join(w for w, _ in tokens), " ".join(p or "x" for _, p in tokens))
         elif level == "entity":
-            for row in self.store.rows("SELECT article_id, idx, start, end, text, type, entity_id, value"
-                                       f" FROM entities{where}{_in_article_order()}", params):
-                yield dict(zip(LEVEL_COLUMNS[level], row))
+            yield from self.store.stream("SELECT article_id, idx, start, end, text, type, entity_id,"
+                                         f" value FROM entities{where}{_in_article_order()}", params)
         elif level == "stance":
-            yield from self._stance_records(where.replace("article_id", "t.article_id"), params)
+            yield from self._stance_rows(where.replace("article_id", "t.article_id"), params)
         else:
             clause = where.replace("WHERE", "AND")
-            for row in self.store.rows("SELECT article_id, sentence, name, score, evidence, sentences"
-                                       f" FROM scores WHERE kind = ?{clause}{_in_article_order()}",
-                                       (level, *params)):
-                yield dict(zip(LEVEL_COLUMNS[level], (*row[:4], "; ".join(json.loads(row[4])),
-                                                      " ".join(map(str, json.loads(row[5]))))))
+            for row in self.store.stream("SELECT article_id, sentence, name, score, evidence, sentences"
+                                         f" FROM scores WHERE kind = ?{clause}{_in_article_order()}",
+                                         (level, *params)):
+                yield (*row[:4], "; ".join(json.loads(row[4])), " ".join(map(str, json.loads(row[5]))))
 
-    def _stance_records(self, where: str, params: tuple) -> Iterator[dict]:
+    def _stance_rows(self, where: str, params: tuple) -> Iterator[tuple]:
         """Article rows (sentence empty) with the shares of their sentences, then sentence rows
         with the sentence's offsets and text."""
         query = ("SELECT t.article_id, t.sentence, t.target, t.target_id, t.label, t.p_favor,"
@@ -103,10 +106,11 @@ class Analyses:
                  " FROM stances t LEFT JOIN sentences s"
                  " ON s.article_id = t.article_id AND s.idx = t.sentence"
                  f"{where}{_in_article_order('t.')}")
-        for row in self.store.rows(query, params):
+        known: dict[tuple, tuple] = {}  # the same few counts recur: a sentence is one label
+        for row in self.store.stream(query, params):
             counts = row[8:11]
-            yield dict(zip(LEVEL_COLUMNS["stance"], (*row[:8], sum(counts), *shares(counts),
-                                                     *row[11:])))
+            share = known.get(counts) or known.setdefault(counts, shares(counts))
+            yield (*row[:8], sum(counts), *share, *row[11:])
 
     def find_article(self, ref: str) -> str:
         """The id of the one stored article that `ref` names: its id, DOCID or URL, or an id prefix."""

@@ -6,6 +6,7 @@ their CSV files the one way, so a cell that opens safely in one opens safely in 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -30,10 +31,19 @@ def iso_times(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> None:
-    """CSV for Excel: BOM by default, CRLF rows, formula-looking cells inert, ISO timestamps."""
-    safe = iso_times(frame)
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(inert)
-    safe.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+def write_csv(frames: pd.DataFrame | Iterable[pd.DataFrame], path: Path,
+              encoding: str = "utf-8-sig") -> int:
+    """CSV for Excel: BOM by default, CRLF rows, formula-looking cells inert, ISO timestamps.
+
+    `frames` is one table, or one table's consecutive chunks (written under the first's
+    header). Returns the rows written."""
+    rows = 0
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        for index, frame in enumerate([frames] if isinstance(frames, pd.DataFrame) else frames):
+            safe = iso_times(frame)
+            for column in safe.columns:
+                if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+                    safe[column] = safe[column].map(inert)
+            safe.to_csv(handle, header=index == 0, index=False, lineterminator="\r\n")
+            rows += len(frame)
+    return rows

@@ -7,7 +7,10 @@ run as a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -48,77 +51,152 @@ def _article_record(stored: StoredArticle) -> dict:
     }
 
 
+#: Rows an export builds and writes at a time: its memory stays flat however large the store.
+CHUNK_ROWS = 10_000
+#: Integer columns, nullable: an article-level row's empty `sentence` stays empty, and an
+#: index prints as 8, not 8.0, in CSV (and is an integer in Parquet, R and Stata).
+INTEGER_COLUMNS = frozenset({"sentence", "paragraph", "start", "end", "entity", "n_sentences",
+                             "n_paragraphs", "n_chars", "raw_page_id"})
+FLOAT_COLUMNS = frozenset({"score", "p_favor", "p_against", "p_none", "share_favor",
+                           "share_against", "share_none", "amount", "low", "high"})
+
+
 def tables(store: Store, level: str = "article", where: Iterable[str] = ()) -> pd.DataFrame:
     """One row per unit of `level`; timestamps tz-aware, counts numeric.
 
     `where`: filters such as "site=www.163.com", "since=2025-10-01", "target=美国"
     (corpus/filters.py lists them); only the articles they all keep give rows.
     """
+    return pd.concat(list(table_chunks(store, level, where)), ignore_index=True)
+
+
+def table_chunks(store: Store, level: str = "article", where: Iterable[str] = (),
+                 rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The `tables` table as consecutive frames of at most `rows` rows (at least one frame,
+    empty when no row is kept), each typed alike, so a table of any size can be written
+    a piece at a time (`rows` default: CHUNK_ROWS)."""
+    rows = rows or CHUNK_ROWS
     if level not in LEVELS:
         raise BadInput(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
     filters = parse_where(where)
-    build = {"article": _article_table, "claim": _claim_table}.get(level)
-    frame = build(store) if build else _analysis_table(store, level)
+    columns = ARTICLE_COLUMNS if level == "article" else \
+        CLAIM_COLUMNS if level == "claim" else LEVEL_COLUMNS[level]
+    found = _rows(store, level)
     if filters:
-        frame = frame[frame["article_id"].isin(matching_ids(store, filters))].reset_index(drop=True)
-    return frame
+        keep = matching_ids(store, filters)
+        found = (row for row in found if row[0] in keep)
+    batch = list(islice(found, rows))
+    while True:
+        yield _typed(pd.DataFrame.from_records(batch, columns=list(columns), nrows=len(batch)))
+        batch = list(islice(found, rows))
+        if not batch:
+            return
 
 
-def _article_table(store: Store) -> pd.DataFrame:
-    """The article level: one row per stored article."""
-    frame = pd.DataFrame([_article_record(s) for s in store.articles()],
-                         columns=list(ARTICLE_COLUMNS))
-    frame["published_at"] = pd.to_datetime(frame["published_at"].astype(object), utc=True)
-    frame["published_at"] = frame["published_at"].dt.tz_convert("Asia/Shanghai")
-    for column in ("fetched_at", "extracted_at"):
-        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
-    return frame.astype({"n_paragraphs": "int64", "n_chars": "int64", "raw_page_id": "int64"})
-
-
-def _analysis_table(store: Store, level: str) -> pd.DataFrame:
-    """Sentence, entity, topic or frame rows, each with its article id and offsets."""
+def _rows(store: Store, level: str) -> Iterator[tuple]:
+    """The rows of `level` as tuples in column order (article_id first), in the order the
+    articles were stored."""
+    if level == "article":
+        return (itemgetter(*ARTICLE_COLUMNS)(_article_record(s)) for s in store.articles())
     analyses = Analyses(store)
     if not analyses.count() and store.counts()["articles"]:
         raise BadInput(f"no article is analysed yet, so there is no {level} table; "
                        "run fincorpus analyze first")
-    return pd.DataFrame(list(analyses.records(level)), columns=list(LEVEL_COLUMNS[level]))
+    if level == "claim":
+        return _claim_rows(store, analyses.analysed())
+    return analyses.rows(level)
 
 
-def _claim_table(store: Store) -> pd.DataFrame:
+def _claim_rows(store: Store, analysed: list[str]) -> Iterator[tuple]:
     """Numeric claims of every analysed article: who, what measure, what value, for when."""
     from fincorpus.nlp.claims import extract_claims
 
-    analysed = Analyses(store).analysed()
-    if not analysed and store.counts()["articles"]:
-        raise BadInput("no article is analysed yet, so there is no claim table; "
-                       "run fincorpus analyze first")
-    rows = []
     for article_id in analysed:
         published = store.get_article(article_id).article.published_at
-        rows += [c.record() for c in extract_claims(stored_analysis(store, article_id), published)]
-    return pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+        for claim in extract_claims(stored_analysis(store, article_id), published):
+            yield itemgetter(*CLAIM_COLUMNS)(claim.record())
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Parquet keeps the types: tz-aware timestamps, integer counts."""
-    frame.to_parquet(path, index=False)
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every chunk of a table with the same column types: nullable integers, floats,
+    tz-aware timestamps (Asia/Shanghai for publish times, UTC for ours), text or None."""
+    for column in frame.columns:
+        if column in INTEGER_COLUMNS:
+            frame[column] = frame[column].astype("Int64")
+        elif column in FLOAT_COLUMNS:
+            frame[column] = frame[column].astype("float64")
+        elif column == "published_at":
+            frame[column] = pd.to_datetime(frame[column].astype(object), utc=True) \
+                .dt.tz_convert("Asia/Shanghai")
+        elif column in ("fetched_at", "extracted_at"):
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        else:  # text: missing is None, whatever else the chunk holds
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+    return frame
 
 
-def write_jsonl(frame: pd.DataFrame, path: Path) -> None:
-    """One JSON object per line, UTF-8, ISO timestamps."""
-    iso_times(frame).to_json(path, orient="records", lines=True, force_ascii=False)
+def write_parquet(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """Parquet keeps the types: tz-aware timestamps, nullable integer counts; one row group
+    per chunk, under the schema of the first. Returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer, rows = None, 0
+    try:
+        for frame in frames:
+            if writer is None:
+                pandas = pa.Schema.from_pandas(frame, preserve_index=False).metadata  # dtypes
+                schema = pa.schema([(c, _arrow_type(frame[c].dtype)) for c in frame.columns],
+                                   metadata=pandas)
+                writer = pq.ParquetWriter(path, schema)
+            writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _arrow_type(dtype):
+    """The Arrow type of a column of a typed chunk (text where pandas says object)."""
+    import pyarrow as pa
+
+    if isinstance(dtype, pd.Int64Dtype):
+        return pa.int64()
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return pa.timestamp("ns", tz=str(dtype.tz))
+    return pa.float64() if dtype == "float64" else pa.string()
+
+
+def write_jsonl(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """One JSON object per line, UTF-8, ISO timestamps. Returns the rows written."""
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        for frame in frames:
+            if len(frame):
+                lines = iso_times(frame).to_json(orient="records", lines=True, force_ascii=False)
+                handle.write(lines if lines.endswith("\n") else lines + "\n")
+                rows += len(frame)
+    return rows
 
 
 def export(store: Store, path: Path, level: str = "article", fmt: str | None = None,
            encoding: str = "utf-8-sig", where: Iterable[str] = ()) -> int:
-    """Write the `level` table to `path` in `fmt` (default: from the suffix); returns the row count."""
+    """Write the `level` table to `path` in `fmt` (default: from the suffix); returns the row
+    count. The table is written a chunk at a time to a file beside `path` that replaces it
+    only when complete: a failed export leaves no half-written table, nor loses an old one."""
     fmt = fmt or path.suffix.lstrip(".").lower()
-    writers = {"csv": lambda f: write_csv(f, path, encoding), "parquet": lambda f: write_parquet(f, path),
-               "jsonl": lambda f: write_jsonl(f, path)}
+    writers = {"csv": lambda frames, out: write_csv(frames, out, encoding),
+               "parquet": write_parquet, "jsonl": write_jsonl}
     if fmt not in writers:
         raise BadInput(f"{path}: unknown format {fmt!r}; use --format csv, parquet or jsonl")
     if not path.parent.exists():
         raise BadInput(f"{path}: folder {path.parent} does not exist; create it first")
-    frame = tables(store, level, where)
-    writers[fmt](frame)
-    return len(frame)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        rows = writers[fmt](table_chunks(store, level, where), partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return rows

@@ -124,6 +124,10 @@ class Store:
         """Rows of a read query, for the modules that keep their own tables here (frontier)."""
         return self._conn.execute(sql, params).fetchall()
 
+    def stream(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        """The rows of a read query one at a time, for tables too large to hold (exports)."""
+        yield from self._conn.execute(sql, params)
+
     # raw pages -----------------------------------------------------------
 
     def put_raw(self, page: RawPage, packed: PackedBody | None = None) -> tuple[int, bool]:

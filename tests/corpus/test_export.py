@@ -56,7 +56,7 @@ def test_parquet_keeps_types(filled, tmp_path) -> None:
     frame = pd.read_parquet(path)
     assert str(frame["published_at"].dtype) == "datetime64[ns, Asia/Shanghai]" or \
         str(frame["published_at"].dt.tz) == "Asia/Shanghai"
-    assert frame["n_chars"].dtype == "int64" and frame.loc[0, "title"].startswith("=")
+    assert frame["n_chars"].dtype == "Int64" and frame.loc[0, "title"].startswith("=")
 
 
 def test_jsonl_keeps_offsets_and_text(filled, tmp_path) -> None:
