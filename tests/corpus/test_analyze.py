@@ -14,19 +14,7 @@ from fincorpus.corpus.pipeline import add_paths, analyze_articles
 from fincorpus.corpus.sample import sample_dir, sample_pages
 from fincorpus.corpus.store import Store
 from fincorpus.nlp.analyze import AnalyzerSettings
-
-PAGES = ("dy_gold_buying.html", "dy_rare_earth_controls.html", "dy_treasury_cut.html")
-
-
-@pytest.fixture
-def analysed(store, tmp_path):
-    """Three sample articles, added from files and analysed in this process."""
-    for name in PAGES:
-        (tmp_path / name).write_bytes(sample_dir().joinpath(name).read_bytes())
-    add_paths([tmp_path / name for name in PAGES], store)
-    report = analyze_articles(store)
-    assert report.analyzed == len(PAGES) and not report.failures
-    return store
+from tests.corpus.conftest import ANALYSED_PAGES as PAGES
 
 
 def test_offsets_point_into_the_article_text(analysed):

@@ -15,20 +15,7 @@ from fincorpus.corpus import export as export_module
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.export import export, table_chunks, tables
 from fincorpus.corpus.model import RawPage
-from fincorpus.corpus.pipeline import add_paths, analyze_articles
-from fincorpus.corpus.sample import sample_dir
 from tests.corpus.test_store import make_article
-
-PAGES = ("dy_gold_buying.html", "dy_treasury_cut.html")
-
-
-@pytest.fixture
-def analysed(store, tmp_path):
-    for name in PAGES:
-        (tmp_path / name).write_bytes(sample_dir().joinpath(name).read_bytes())
-    add_paths([tmp_path / name for name in PAGES], store)
-    assert analyze_articles(store).analyzed == len(PAGES)
-    return store
 
 
 @pytest.mark.parametrize("level", ["article", "sentence", "entity", "topic", "stance", "claim"])
@@ -95,3 +82,12 @@ def test_filters_apply_to_every_chunk(analysed) -> None:
     whole = tables(analysed, "sentence")
     assert len(kept) == (whole["article_id"] == one).sum() > 3
     assert set(kept["article_id"]) == {one}
+
+
+def test_export_benchmark_gate_fails_a_missed_floor(capsys) -> None:
+    from tests.support.benchmarks import load_benchmark
+
+    benchmark = load_benchmark("export")
+    assert benchmark.main(["--mb", "0.05", "--levels", "entity", "--floor", "memory=-1"]) == 1
+    printed = capsys.readouterr().out
+    assert "entity    fincorpus" in printed and "FLOOR MISSED" in printed

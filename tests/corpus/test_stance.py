@@ -14,18 +14,9 @@ from fincorpus.corpus.cli import app
 from fincorpus.corpus.export import tables
 from fincorpus.corpus.pipeline import add_paths, analyze_articles
 from fincorpus.corpus.sample import sample_dir
+from tests.corpus.conftest import ANALYSED_PAGES as PAGES
 
-PAGES = ("dy_gold_buying.html", "dy_rare_earth_controls.html", "dy_treasury_cut.html")
 LABELLED = Path(__file__).parent.parent / "data" / "stance_labeled.csv"
-
-
-@pytest.fixture
-def analysed(store, tmp_path):
-    for name in PAGES:
-        (tmp_path / name).write_bytes(sample_dir().joinpath(name).read_bytes())
-    add_paths([tmp_path / name for name in PAGES], store)
-    assert analyze_articles(store).analyzed == len(PAGES)
-    return store
 
 
 def test_analyze_stores_article_and_sentence_stances(analysed):

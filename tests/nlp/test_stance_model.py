@@ -4,7 +4,6 @@ labelled-file reading, scikit-learn contract, and the NLPCC run when the data is
 from __future__ import annotations
 
 import json
-import sys
 import zipfile
 from pathlib import Path
 
@@ -265,15 +264,14 @@ def test_read_table_needs_target_and_text_only(tmp_path):
 def test_nlpcc_reference_run_reads_the_real_split(shared: Path):
     """The benchmark's reader and its plain reference on the real NLPCC split (the full
     model selection is the benchmark's, too slow for a unit test)."""
-    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
-    from stance_nlpcc import TEST, TRAIN, read_split, reference
-
     from fincorpus.nlp.stance_eval import evaluate
+    from tests.support.benchmarks import load_benchmark
 
+    bench = load_benchmark("stance_nlpcc")
     folder = shared / "data" / "stance" / "nlpcc2016"
-    train, test = read_split(folder / TRAIN), read_split(folder / TEST)
+    train, test = bench.read_split(folder / bench.TRAIN), bench.read_split(folder / bench.TEST)
     assert len(train) == 3000 and len(test) == 1000
     assert set(train["target"]) == set(test["target"])
     assert set(train["label"]) == set(LABELS)
-    report = evaluate(test["label"], reference(train)(test), test["target"])
+    report = evaluate(test["label"], bench.reference(train)(test), test["target"])
     assert report.f_avg == pytest.approx(0.7106, abs=0.005)

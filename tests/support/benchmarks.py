@@ -15,6 +15,8 @@ def load_benchmark(name: str) -> ModuleType:
     module_name = f"{name}_benchmark"
     if module_name in sys.modules:
         return sys.modules[module_name]
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.append(str(BENCHMARKS))  # the scripts import their siblings (floors, pipeline)
     spec = importlib.util.spec_from_file_location(module_name, BENCHMARKS / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module  # dataclasses look their module up there
