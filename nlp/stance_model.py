@@ -234,8 +234,9 @@ def decide(proba, none_bias: float = 0.0) -> np.ndarray:
 #: char 2-5 0.670; calibration on 5 or 10 folds, or one SVM on all rows, 0.686-0.687; balanced
 #: class weights 0.688; a second block for the last clause or +-8 chars around the target
 #: 0.673-0.685; the shared model's probabilities blended in (weight 0.2-0.5) 0.683-0.688;
-#: shared + per-target feature copies in one model 0.674; the best soft vote of six of these
-#: 0.690, weights chosen on the same folds; a multilingual sentence encoder (stacked) +0.006.
+#: shared + per-target feature copies in one model 0.674; two stages (NONE or not, then FAVOR
+#: or AGAINST) 0.685; the best soft vote of six of these 0.690, weights chosen on the same
+#: folds; a multilingual sentence encoder (stacked) +0.006.
 GRID = (
     {"model": "svm", "C": 0.5, "lexicon": False},
     {"model": "svm", "C": 0.5, "lexicon": False, "word_ngrams": None},
