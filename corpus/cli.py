@@ -15,7 +15,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColum
                            TimeElapsedColumn)
 
 from fincorpus.corpus.errors import FincorpusError
-from fincorpus.corpus.export import FORMATS, LEVELS, export as export_table
+from fincorpus.corpus.export import FORMATS, LEVELS, table_size
+from fincorpus.corpus.export import export as export_table
 from fincorpus.corpus.pipeline import Outcome, add_paths, expand_paths, summarize
 from fincorpus.corpus.pipeline import reprocess as reprocess_pages  # the command is named reprocess too
 from fincorpus.corpus.store import Store, default_db_path
@@ -141,7 +142,11 @@ def export(output: Annotated[Path, typer.Option("-o", "--output", help="File to 
     Example: fincorpus export --level stance --where target=美国 --where since=2025-10-01 -o us.csv
     """
     with Store(db) as store:
-        rows = export_table(store, output, level, fmt, encoding, where or ())
+        total = None if where or level not in LEVELS else table_size(store, level)
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+            task = bar.add_task("exporting", total=total)
+            rows = export_table(store, output, level, fmt, encoding, where or (),
+                                progress=lambda n: bar.advance(task, n))
     out.print(f"wrote {rows} rows to {output}")
 
 

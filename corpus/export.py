@@ -8,7 +8,7 @@ run as a formula.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -182,10 +182,12 @@ def write_jsonl(frames: Iterable[pd.DataFrame], path: Path) -> int:
 
 
 def export(store: Store, path: Path, level: str = "article", fmt: str | None = None,
-           encoding: str = "utf-8-sig", where: Iterable[str] = ()) -> int:
+           encoding: str = "utf-8-sig", where: Iterable[str] = (),
+           progress: Callable[[int], None] | None = None) -> int:
     """Write the `level` table to `path` in `fmt` (default: from the suffix); returns the row
     count. The table is written a chunk at a time to a file beside `path` that replaces it
-    only when complete: a failed export leaves no half-written table, nor loses an old one."""
+    only when complete: a failed export leaves no half-written table, nor loses an old one.
+    `progress` is called with the rows of each chunk once it is written."""
     fmt = fmt or path.suffix.lstrip(".").lower()
     writers = {"csv": lambda frames, out: write_csv(frames, out, encoding),
                "parquet": write_parquet, "jsonl": write_jsonl}
@@ -195,8 +197,30 @@ def export(store: Store, path: Path, level: str = "article", fmt: str | None = N
         raise BadInput(f"{path}: folder {path.parent} does not exist; create it first")
     partial = path.with_name(f".{path.name}.partial")
     try:
-        rows = writers[fmt](table_chunks(store, level, where), partial)
+        frames = table_chunks(store, level, where)
+        rows = writers[fmt](_reporting(frames, progress) if progress else frames, partial)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
     return rows
+
+
+def _reporting(frames: Iterator[pd.DataFrame], progress: Callable[[int], None]
+               ) -> Iterator[pd.DataFrame]:
+    """The frames, each reported to `progress` when the writer asks for the next."""
+    for frame in frames:
+        yield frame
+        progress(len(frame))
+
+
+def table_size(store: Store, level: str) -> int | None:
+    """How many rows the `level` table has before any filter (None for claims, which are
+    found as they are exported): the total of an export's progress bar."""
+    if level == "claim":
+        return None
+    if level == "article":
+        return store.counts()["articles"]
+    if level in ("topic", "frame"):
+        return store.rows("SELECT count(*) FROM scores WHERE kind = ?", (level,))[0][0]
+    table = {"sentence": "sentences", "entity": "entities", "stance": "stances"}[level]
+    return store.rows(f"SELECT count(*) FROM {table}")[0][0]

@@ -91,3 +91,11 @@ def test_export_benchmark_gate_fails_a_missed_floor(capsys) -> None:
     assert benchmark.main(["--mb", "0.05", "--levels", "entity", "--floor", "memory=-1"]) == 1
     printed = capsys.readouterr().out
     assert "entity    fincorpus" in printed and "FLOOR MISSED" in printed
+
+
+def test_progress_counts_every_row_chunk_by_chunk(analysed, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(export_module, "CHUNK_ROWS", 10)
+    seen: list[int] = []
+    rows = export(analysed, tmp_path / "s.csv", "sentence", progress=seen.append)
+    assert len(seen) > 1 and sum(seen) == rows == export_module.table_size(analysed, "sentence")
+    assert export_module.table_size(analysed, "claim") is None
