@@ -7,7 +7,7 @@ output of two stage versions for one article.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from json.encoder import c_make_encoder, encode_basestring
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -68,19 +68,28 @@ class Analyses:
         """Ids of the analysed articles, in the order they were stored."""
         return [row[0] for row in self.store.rows("SELECT article_id FROM analyses ORDER BY rowid")]
 
-    def records(self, level: str, article_id: str | None = None) -> Iterator[dict]:
+    def records(self, level: str, articles: str | Collection[str] | None = None
+                ) -> Iterator[dict]:
         """One dict per unit of `level` (sentence, entity, topic, frame, stance), columns as
         LEVEL_COLUMNS, in the order the articles were stored.
 
-        `article_id` keeps one article's units only.
+        `articles`: keep the units of this article id only, or of these ids.
         """
         columns = LEVEL_COLUMNS[level]
-        return (dict(zip(columns, row)) for row in self.rows(level, article_id))
+        return (dict(zip(columns, row)) for row in self.rows(level, articles))
 
-    def rows(self, level: str, article_id: str | None = None) -> Iterator[tuple]:
+    def rows(self, level: str, articles: str | Collection[str] | None = None
+             ) -> Iterator[tuple]:
         """`records` as tuples in LEVEL_COLUMNS order (article_id first), read as they are
-        needed: the exports' way through tables of any size."""
-        where, params = (" WHERE article_id = ?", (article_id,)) if article_id else ("", ())
+        needed: the exports' way through tables of any size. The `articles` kept are chosen
+        by the query (through the article_id index), not by reading every row."""
+        if articles is None:
+            where, params = "", ()
+        elif isinstance(articles, str):
+            where, params = " WHERE article_id = ?", (articles,)
+        else:
+            where = " WHERE article_id IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(sorted(articles)),)
         if level == "sentence":
             for row in self.store.stream("SELECT article_id, idx, paragraph, start, end, text, tokens"
                                          f" FROM sentences{where}{_in_article_order()}", params):

@@ -81,10 +81,7 @@ def table_chunks(store: Store, level: str = "article", where: Iterable[str] = ()
     filters = parse_where(where)
     columns = ARTICLE_COLUMNS if level == "article" else \
         CLAIM_COLUMNS if level == "claim" else LEVEL_COLUMNS[level]
-    found = _rows(store, level)
-    if filters:
-        keep = matching_ids(store, filters)
-        found = (row for row in found if row[0] in keep)
+    found = _rows(store, level, matching_ids(store, filters) if filters else None)
     batch = list(islice(found, rows))
     while True:
         yield _typed(pd.DataFrame.from_records(batch, columns=list(columns), nrows=len(batch)))
@@ -93,18 +90,20 @@ def table_chunks(store: Store, level: str = "article", where: Iterable[str] = ()
             return
 
 
-def _rows(store: Store, level: str) -> Iterator[tuple]:
+def _rows(store: Store, level: str, keep: set[str] | None) -> Iterator[tuple]:
     """The rows of `level` as tuples in column order (article_id first), in the order the
-    articles were stored."""
+    articles were stored; only those of the `keep` articles when given."""
     if level == "article":
-        return (itemgetter(*ARTICLE_COLUMNS)(_article_record(s)) for s in store.articles())
+        stored = store.articles()
+        return (itemgetter(*ARTICLE_COLUMNS)(_article_record(s)) for s in stored
+                if keep is None or s.article.id in keep)
     analyses = Analyses(store)
     if not analyses.count() and store.counts()["articles"]:
         raise BadInput(f"no article is analysed yet, so there is no {level} table; "
                        "run fincorpus analyze first")
     if level == "claim":
-        return _claim_rows(store, analyses.analysed())
-    return analyses.rows(level)
+        return _claim_rows(store, [a for a in analyses.analysed() if keep is None or a in keep])
+    return analyses.rows(level, keep)
 
 
 def _claim_rows(store: Store, analysed: list[str]) -> Iterator[tuple]:
@@ -119,7 +118,8 @@ def _claim_rows(store: Store, analysed: list[str]) -> Iterator[tuple]:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Every chunk of a table with the same column types: nullable integers, floats,
-    tz-aware timestamps (Asia/Shanghai for publish times, UTC for ours), text or None."""
+    tz-aware timestamps in microseconds (Asia/Shanghai for publish times, UTC for ours),
+    text or None."""
     for column in frame.columns:
         if column in INTEGER_COLUMNS:
             frame[column] = frame[column].astype("Int64")
@@ -127,9 +127,10 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = frame[column].astype("float64")
         elif column == "published_at":
             frame[column] = pd.to_datetime(frame[column].astype(object), utc=True) \
-                .dt.tz_convert("Asia/Shanghai")
+                .dt.tz_convert("Asia/Shanghai").dt.as_unit("us")
         elif column in ("fetched_at", "extracted_at"):
-            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601") \
+                .dt.as_unit("us")
         else:  # text: missing is None, whatever else the chunk holds
             values = frame[column].astype(object)
             frame[column] = values.where(values.notna(), None)
@@ -165,7 +166,7 @@ def _arrow_type(dtype):
     if isinstance(dtype, pd.Int64Dtype):
         return pa.int64()
     if isinstance(dtype, pd.DatetimeTZDtype):
-        return pa.timestamp("ns", tz=str(dtype.tz))
+        return pa.timestamp(dtype.unit, tz=str(dtype.tz))
     return pa.float64() if dtype == "float64" else pa.string()
 
 

@@ -76,12 +76,16 @@ def test_a_failed_export_keeps_the_old_file_and_leaves_no_part(store, tmp_path) 
     assert [p.name for p in path.parent.iterdir()] == ["entities.csv"]
 
 
-def test_filters_apply_to_every_chunk(analysed) -> None:
-    one = tables(analysed, "article")["article_id"].iloc[0]
-    kept = pd.concat(table_chunks(analysed, "sentence", [f"id={one}"], rows=3), ignore_index=True)
-    whole = tables(analysed, "sentence")
-    assert len(kept) == (whole["article_id"] == one).sum() > 3
-    assert set(kept["article_id"]) == {one}
+@pytest.mark.parametrize("level", ["article", "sentence", "entity", "frame", "stance", "claim"])
+def test_filters_keep_the_same_rows_as_filtering_the_whole_table(analysed, level) -> None:
+    ids = tables(analysed, "article")["article_id"].tolist()
+    whole = tables(analysed, level)
+    for where, kept in ((ids[1], [ids[1]]), (f"{ids[0]}", [ids[0]]), ("nothing", [])):
+        chunks = list(table_chunks(analysed, level, [f"id={where}"], rows=3))
+        expected = whole[whole["article_id"].isin(kept)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), expected)
+    two = tables(analysed, level, [f"id={ids[0]}", f"id={ids[2]}"])
+    assert set(two["article_id"]) == {ids[0], ids[2]} & set(whole["article_id"])
 
 
 def test_export_benchmark_gate_fails_a_missed_floor(capsys) -> None:
