@@ -81,7 +81,11 @@ def analyze(db: DbOption,
             redo: Annotated[bool, typer.Option("--all", help="Analyse every article again.")] = False,
             user_dict: UserDicts = None, stance_model: StanceModel = None,
             targets: TargetsOption = None, lexicon: Lexicons = None,
-            trust_model: TrustModel = False) -> None:
+            trust_model: TrustModel = False,
+            dask: Annotated[Optional[str], typer.Option(
+                "--dask", help="Run on a Dask cluster: its scheduler's address "
+                "(tcp://HOST:8786), in place of --workers. The workers need fincorpus[dask]; "
+                "the store stays here.")] = None) -> None:
     """Words, entities, topics, frames and stance of every article not analysed yet.
 
     Segments, tags entities, scores topics and frames, and finds the stance toward each
@@ -89,19 +93,24 @@ def analyze(db: DbOption,
 
     Example: fincorpus analyze --workers 2 --stance-model stance-model --db study.db
     """
+    from contextlib import nullcontext
+
     from rich.progress import Progress
 
     from fincorpus.corpus.analyses import Analyses
     from fincorpus.corpus.pipeline import analyze_articles
+    from fincorpus.corpus.workers import dask_executor
 
     settings = analyzer_settings(user_dict, stance_model, targets, lexicon, trust_model)
 
-    with Store(db) as store:
+    with Store(db) as store, \
+            (dask_executor(dask) if dask else nullcontext((None, workers))) as (pool, workers):
         total = len(Analyses(store).pending(redo))
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("analysing", total=total)
             report = analyze_articles(store, workers, redo, settings,
-                                      progress=lambda n: bar.advance(task, n))
+                                      progress=lambda n: bar.advance(task, n),
+                                      pool=pool, remote=pool is not None)
     out.print(f"analysed {report.analyzed} articles in {report.seconds:.1f} s; "
               f"{len(report.failures)} failed")
     for article_id, reason in report.failures:

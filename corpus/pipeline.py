@@ -161,7 +161,7 @@ BATCH_CHARS = 300_000
 def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
                      settings: AnalyzerSettings = AnalyzerSettings(),
                      batch_chars: int = BATCH_CHARS, progress: Callable[[int], None] | None = None,
-                     pool: Executor | None = None) -> AnalyzeReport:
+                     pool: Executor | None = None, remote: bool = False) -> AnalyzeReport:
     """Run the nlp stages over articles not analysed yet (all with `redo`) and store the results.
 
     Articles go in batches of ids, about `batch_chars` characters each (the NER model tags a
@@ -173,13 +173,23 @@ def analyze_articles(store: Store, workers: int = 1, redo: bool = False,
     write takes milliseconds, and the others wait for it (busy timeout). A killed run keeps
     every batch written so far; the next run does the rest. An article that fails is
     reported with its reason and never stops the others.
+
+    `remote`: the pool's `workers` cannot open the store file (a Dask cluster, through
+    `Client.get_executor()`; `workers` its threads). This process then reads each batch's
+    articles and sends them, the workers run the pure `analysis_rows_of` and send back the
+    rows, and this process writes them, a batch per transaction as before.
     """
     if workers < 1:
         raise BadInput(f"--workers must be 1 or more, got {workers}")
     started = time.perf_counter()
     batches = sized_batches(Analyses(store).pending_sizes(redo), batch_chars, workers)
     done, failures = 0, []
-    for batch, outcome in zip(batches, _run_batches(store, batches, workers, settings, pool)):
+    if remote and pool is None:
+        raise BadInput("remote=True needs the pool its workers run in (a Dask client's "
+                       "get_executor())")
+    run = _run_remote(store, batches, workers, settings, pool) if remote else \
+        _run_batches(store, batches, workers, settings, pool)
+    for batch, outcome in zip(batches, run):
         if isinstance(outcome, BaseException):
             outcome = (0, [(i, f"analysis failed: {type(outcome).__name__}: {outcome}")
                            for i in batch])
@@ -231,6 +241,27 @@ def _run_batches(store: Store, batches: list[list[str]], workers: int, settings:
             yield _result(window.popleft())
 
 
+def _run_remote(store: Store, batches: list[list[str]], workers: int,
+                settings: AnalyzerSettings, pool: Executor) -> Iterator:
+    """`_run_batches` for `workers` that cannot reach the store: articles out, rows back,
+    this process the one writer."""
+    window: deque[tuple[list, Future]] = deque()  # a few batches in flight: memory bounded
+
+    def stored(articles: list, future: Future) -> tuple | BaseException:
+        outcomes = _result(future)
+        if isinstance(outcomes, BaseException):
+            return outcomes
+        return _store_outcomes(store, articles, outcomes)
+
+    for batch in batches:
+        articles = [found.article for found in map(store.get_article, batch) if found]
+        window.append((articles, pool.submit(analysis_rows_of, articles, settings)))
+        if len(window) > 2 * workers:
+            yield stored(*window.popleft())
+    while window:
+        yield stored(*window.popleft())
+
+
 def analyze_stored(where: Store | str, ids: list[str],
                    settings: AnalyzerSettings = AnalyzerSettings()
                    ) -> tuple[int, list[tuple[str, str]]]:
@@ -247,7 +278,12 @@ def analyze_stored(where: Store | str, ids: list[str],
 def _analyze_and_store(store: Store, ids: list[str], settings: AnalyzerSettings
                        ) -> tuple[int, list[tuple[str, str]]]:
     articles = [stored.article for stored in map(store.get_article, ids) if stored]
-    outcomes = analysis_rows_of(articles, settings)
+    return _store_outcomes(store, articles, analysis_rows_of(articles, settings))
+
+
+def _store_outcomes(store: Store, articles: list, outcomes: list[AnalysisRows | str]
+                    ) -> tuple[int, list[tuple[str, str]]]:
+    """Write a batch's rows in one transaction; how many were stored, and why the rest failed."""
     rows = [o for o in outcomes if not isinstance(o, str)]
     Analyses(store).put_rows(rows)
     failed = [(a.id, o) for a, o in zip(articles, outcomes) if isinstance(o, str)]
