@@ -147,9 +147,9 @@ def write_parquet(frames: Iterable[pd.DataFrame], path: Path) -> int:
     try:
         for frame in frames:
             if writer is None:
-                pandas = pa.Schema.from_pandas(frame, preserve_index=False).metadata  # dtypes
+                dtypes = pa.Schema.from_pandas(frame, preserve_index=False).metadata  # pandas'
                 schema = pa.schema([(c, _arrow_type(frame[c].dtype)) for c in frame.columns],
-                                   metadata=pandas)
+                                   metadata=dtypes)
                 writer = pq.ParquetWriter(path, schema)
             writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
             rows += len(frame)

@@ -247,7 +247,7 @@ def _run_remote(store: Store, batches: list[list[str]], workers: int,
     this process the one writer."""
     window: deque[tuple[list, Future]] = deque()  # a few batches in flight: memory bounded
 
-    def stored(articles: list, future: Future) -> tuple | BaseException:
+    def written(articles: list, future: Future) -> tuple | BaseException:
         outcomes = _result(future)
         if isinstance(outcomes, BaseException):
             return outcomes
@@ -257,9 +257,9 @@ def _run_remote(store: Store, batches: list[list[str]], workers: int,
         articles = [found.article for found in map(store.get_article, batch) if found]
         window.append((articles, pool.submit(analysis_rows_of, articles, settings)))
         if len(window) > 2 * workers:
-            yield stored(*window.popleft())
+            yield written(*window.popleft())
     while window:
-        yield stored(*window.popleft())
+        yield written(*window.popleft())
 
 
 def analyze_stored(where: Store | str, ids: list[str],

@@ -57,7 +57,7 @@ def dask_executor(address: str) -> Iterator[tuple[Executor, int]]:
         raise BadInput(f"--dask {address}: cannot reach the scheduler ({error}); give its "
                        "address as `dask scheduler` prints it (tcp://HOST:8786)") from None
     with client:
-        threads = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values())
+        threads = sum(client.nthreads().values())
         if not threads:
             raise BadInput(f"--dask {address}: the cluster has no workers; start some with "
                            f"`dask worker {address}`")
