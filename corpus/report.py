@@ -27,6 +27,8 @@ GROUP_COLOURS = ("#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457
                  "#455a64")
 STANCE_COLOURS = {"FAVOR": "#2e7d32", "AGAINST": "#c62828", "NONE": "#9e9e9e"}
 LABEL_W, BAR_W, ROW_H = 190, 560, 16
+#: Rows a table of the page shows at most (the CSV tables hold every row).
+TABLE_ROWS = 500
 
 
 def _missing(value: object) -> bool:
@@ -183,17 +185,22 @@ def _top(frame: pd.DataFrame, key: str, value: str, n: int) -> list[str]:
 
 # sections ----------------------------------------------------------------------------------
 
-def table(frame: pd.DataFrame, columns: list[str], row_class: str | None = None) -> str:
-    """An HTML table of some columns, every cell escaped, numbers right-aligned."""
+def table(frame: pd.DataFrame, columns: list[str], row_class: str | None = None,
+          limit: int = TABLE_ROWS) -> str:
+    """An HTML table of some columns, every cell escaped, numbers right-aligned; its first
+    `limit` rows, with a note of how many the CSV table has, so a page opens in a browser
+    however much the groups share (a thousand reposts pair up half a million passages)."""
     if frame.empty:
         return '<p class="note">(none)</p>'
     head = "".join(f"<th>{esc(c)}</th>" for c in columns)
     body = []
-    for _, row in frame.iterrows():
+    for _, row in frame.head(limit).iterrows():
         cells = "".join(_cell(row[c], c) for c in columns)
         cls = f' class="{esc(row[row_class])}"' if row_class else ""
         body.append(f"<tr{cls}>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    more = (f'<p class="note">The first {limit:,} of {len(frame):,} rows; the CSV table has '
+            "them all.</p>") if len(frame) > limit else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
 def _cell(value: object, column: str) -> str:

@@ -215,3 +215,13 @@ def test_compare_command_writes_the_report(sample, runner, tmp_path) -> None:
     bad = runner.invoke(app, ["compare", "-g", "A=autor:x", "-g", GROUPS[1], "--db", db])
     assert bad.exit_code == 1 and "unknown key 'autor'" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_long_tables_are_cut_on_the_page_and_whole_in_the_csv() -> None:
+    from fincorpus.corpus.report import table
+
+    frame = pd.DataFrame({"similarity": [1.0] * 7, "a_text": [f"段落{i}" for i in range(7)]})
+    page = table(frame, ["similarity", "a_text"], limit=5)
+    assert page.count("<tr>") == 1 + 5 and "段落4" in page and "段落5" not in page
+    assert "The first 5 of 7 rows; the CSV table has them all." in page
+    assert "The first" not in table(frame, ["a_text"], limit=7)
