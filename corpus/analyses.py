@@ -90,22 +90,25 @@ class Analyses:
         else:
             where = " WHERE article_id IN (SELECT value FROM json_each(?))"
             params = (json.dumps(sorted(articles)),)
+        order = _in_article_order()
         if level == "sentence":
-            for row in self.store.stream("SELECT article_id, idx, paragraph, start, end, text, tokens"
-                                         f" FROM sentences{where}{_in_article_order()}", params):
+            for row in self.store.stream("SELECT article_id, idx, paragraph, start, end, text,"
+                                         f" tokens FROM sentences{where}{order}", params):
                 tokens = json.loads(row[6])
-                yield (*row[:6], " ".join(w for w, _ in tokens), " ".join(p or "x" for _, p in tokens))
+                yield (*row[:6], " ".join(w for w, _ in tokens),
+                       " ".join(p or "x" for _, p in tokens))
         elif level == "entity":
-            yield from self.store.stream("SELECT article_id, idx, start, end, text, type, entity_id,"
-                                         f" value FROM entities{where}{_in_article_order()}", params)
+            yield from self.store.stream("SELECT article_id, idx, start, end, text, type,"
+                                         f" entity_id, value FROM entities{where}{order}", params)
         elif level == "stance":
             yield from self._stance_rows(where.replace("article_id", "t.article_id"), params)
         else:
             clause = where.replace("WHERE", "AND")
-            for row in self.store.stream("SELECT article_id, sentence, name, score, evidence, sentences"
-                                         f" FROM scores WHERE kind = ?{clause}{_in_article_order()}",
+            for row in self.store.stream("SELECT article_id, sentence, name, score, evidence,"
+                                         f" sentences FROM scores WHERE kind = ?{clause}{order}",
                                          (level, *params)):
-                yield (*row[:4], "; ".join(json.loads(row[4])), " ".join(map(str, json.loads(row[5]))))
+                yield (*row[:4], "; ".join(json.loads(row[4])),
+                       " ".join(map(str, json.loads(row[5]))))
 
     def _stance_rows(self, where: str, params: tuple) -> Iterator[tuple]:
         """Article rows (sentence empty) with the shares of their sentences, then sentence rows

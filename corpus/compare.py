@@ -273,15 +273,29 @@ def _claim(claim, member: dict[str, str], prefix: str) -> dict:
 
 def _duplicate_table(found, member: dict[str, str], threshold: float) -> pd.DataFrame:
     """Paragraphs of different articles that share most of their character 5-grams (MinHash
-    candidates, exact Jaccard), with both passages; flagged here, never dropped anywhere."""
+    candidates, exact Jaccard), with both passages; flagged here, never dropped anywhere.
+    Built column by column, each passage's text cut once: a paragraph reposted many times
+    is in many pairs."""
     from fincorpus.nlp.near_duplicates import near_duplicates
 
     texts = {i: article.text for i, (article, _) in found.items()}
-    rows = [{"similarity": round(p.similarity, 4), "same_group": member[p.a_id] == member[p.b_id],
-             **{f"{s}_{k}": v for s, (i, lo, hi) in (("a", (p.a_id, p.a_start, p.a_end)),
-                                                    ("b", (p.b_id, p.b_start, p.b_end)))
-                for k, v in (("group", member[i]), ("article_id", i), ("start", lo),
-                             ("end", hi), ("text", texts[i][lo:hi]))}}
-            for p in near_duplicates(texts, threshold)]
-    sides = [f"{s}_{k}" for s in "ab" for k in ("group", "article_id", "start", "end", "text")]
-    return pd.DataFrame(rows, columns=["similarity", "same_group", *sides])
+    pairs = near_duplicates(texts, threshold)
+    cut: dict[tuple[str, int, int], str] = {}
+
+    def passage(span: tuple[str, int, int]) -> str:
+        if span not in cut:
+            article_id, start, end = span
+            cut[span] = texts[article_id][start:end]
+        return cut[span]
+
+    columns: dict[str, list] = {"similarity": [round(p.similarity, 4) for p in pairs],
+                                "same_group": [member[p.a_id] == member[p.b_id] for p in pairs]}
+    for side in "ab":
+        spans = [(getattr(p, f"{side}_id"), getattr(p, f"{side}_start"), getattr(p, f"{side}_end"))
+                 for p in pairs]
+        columns[f"{side}_group"] = [member[i] for i, _, _ in spans]
+        columns[f"{side}_article_id"] = [i for i, _, _ in spans]
+        columns[f"{side}_start"] = [lo for _, lo, _ in spans]
+        columns[f"{side}_end"] = [hi for _, _, hi in spans]
+        columns[f"{side}_text"] = [passage(span) for span in spans]
+    return pd.DataFrame(columns)
