@@ -1,4 +1,4 @@
-"""Export benchmark: `fincorpus export` of the large analysis tables vs plain pandas, time and memory.
+"""Export benchmark: `fincorpus export` of the big analysis tables vs plain pandas: time, memory.
 
 Usage: python benchmarks/export.py [--mb 8] [--levels sentence,entity,stance] [--floor memory=0.8]
        [--json OUT]
@@ -27,8 +27,7 @@ from pathlib import Path
 
 from floors import parse_floors
 
-TABLES = {"sentence": "sentences", "entity": "entities", "topic": "scores", "frame": "scores",
-          "stance": "stances"}
+from fincorpus.corpus.analyses import LEVEL_TABLES
 
 
 def rss_mb() -> float:
@@ -52,7 +51,7 @@ def child(tool: str, db: Path, level: str, out: Path) -> dict:
             rows = export(store, out, level)
     else:
         with sqlite3.connect(db) as conn:
-            frame = pd.read_sql_query(f"SELECT * FROM {TABLES[level]}", conn)
+            frame = pd.read_sql_query(f"SELECT * FROM {LEVEL_TABLES[level]}", conn)
         frame.to_csv(out, index=False, encoding="utf-8-sig")
         rows = len(frame)
     return {"tool": tool, "level": level, "rows": rows,
@@ -85,15 +84,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=float, default=8.0, help="megabytes of article text")
     parser.add_argument("--levels", default="sentence,entity,stance",
-                        help=f"comma-separated, of {', '.join(TABLES)}")
+                        help=f"comma-separated, of {', '.join(LEVEL_TABLES)}")
     parser.add_argument("--floor", action="append", default=[], metavar="memory=VALUE",
                         help="most fincorpus's extra memory may be, as a share of pandas's")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     args.floors = parse_floors(parser, args.floor, ("memory",), "memory=0.8")
     args.levels = [level.strip() for level in args.levels.split(",") if level.strip()]
-    if unknown := set(args.levels) - set(TABLES):
-        parser.error(f"--levels are {', '.join(TABLES)}; got {', '.join(sorted(unknown))}")
+    if unknown := set(args.levels) - set(LEVEL_TABLES):
+        parser.error(f"--levels are {', '.join(LEVEL_TABLES)}; got {', '.join(sorted(unknown))}")
     return args
 
 

@@ -27,6 +27,10 @@ LEVEL_COLUMNS = {
                "end", "text"),
 }
 
+#: The table each level's rows are stored in (topics and frames share one, told apart by kind).
+LEVEL_TABLES = {"sentence": "sentences", "entity": "entities", "topic": "scores",
+                "frame": "scores", "stance": "stances"}
+
 
 class Analyses:
     """Reads and writes the analysis tables of one store."""
@@ -63,6 +67,12 @@ class Analyses:
 
     def count(self) -> int:
         return self.store.rows("SELECT count(*) FROM analyses")[0][0]
+
+    def size(self, level: str) -> int:
+        """How many rows `level` has, over every article."""
+        table = LEVEL_TABLES[level]
+        kind = (" WHERE kind = ?", (level,)) if table == "scores" else ("", ())
+        return self.store.rows(f"SELECT count(*) FROM {table}{kind[0]}", kind[1])[0][0]
 
     def analysed(self) -> list[str]:
         """Ids of the analysed articles, in the order they were stored."""

@@ -142,7 +142,7 @@ def export(output: Annotated[Path, typer.Option("-o", "--output", help="File to 
     Example: fincorpus export --level stance --where target=美国 --where since=2025-10-01 -o us.csv
     """
     with Store(db) as store:
-        total = None if where or level not in LEVELS else table_size(store, level)
+        total = None if where else table_size(store, level)
         with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("exporting", total=total)
             rows = export_table(store, output, level, fmt, encoding, where or (),

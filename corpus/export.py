@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fincorpus.corpus.analyses import LEVEL_COLUMNS, Analyses, stored_analysis
+from fincorpus.corpus.analyses import LEVEL_COLUMNS, LEVEL_TABLES, Analyses, stored_analysis
 from fincorpus.corpus.cells import iso_times, write_csv
 from fincorpus.corpus.errors import BadInput
 from fincorpus.corpus.filters import matching_ids, parse_where
@@ -215,13 +215,8 @@ def _reporting(frames: Iterator[pd.DataFrame], progress: Callable[[int], None]
 
 
 def table_size(store: Store, level: str) -> int | None:
-    """How many rows the `level` table has before any filter (None for claims, which are
-    found as they are exported): the total of an export's progress bar."""
-    if level == "claim":
-        return None
+    """How many rows the `level` table has before any filter: the total of an export's
+    progress bar (None for claims, found as they are exported, and for unknown levels)."""
     if level == "article":
         return store.counts()["articles"]
-    if level in ("topic", "frame"):
-        return store.rows("SELECT count(*) FROM scores WHERE kind = ?", (level,))[0][0]
-    table = {"sentence": "sentences", "entity": "entities", "stance": "stances"}[level]
-    return store.rows(f"SELECT count(*) FROM {table}")[0][0]
+    return Analyses(store).size(level) if level in LEVEL_TABLES else None

@@ -232,34 +232,34 @@ def _run_batches(store: Store, batches: list[list[str]], workers: int, settings:
                 yield error
         return
     with nullcontext(pool) if pool is not None else process_pool(workers) as running:
-        window: deque[Future] = deque()  # a few batches ahead: memory stays bounded
-        for batch in batches:
-            window.append(running.submit(analyze_stored, str(store.path), batch, settings))
-            if len(window) > 2 * workers:
-                yield _result(window.popleft())
-        while window:
-            yield _result(window.popleft())
+        jobs = ((batch, running.submit(analyze_stored, str(store.path), batch, settings))
+                for batch in batches)
+        for _, future in _in_flight(jobs, 2 * workers):
+            yield _result(future)
 
 
 def _run_remote(store: Store, batches: list[list[str]], workers: int,
                 settings: AnalyzerSettings, pool: Executor) -> Iterator:
     """`_run_batches` for `workers` that cannot reach the store: articles out, rows back,
     this process the one writer."""
-    window: deque[tuple[list, Future]] = deque()  # a few batches in flight: memory bounded
-
-    def written(articles: list, future: Future) -> tuple | BaseException:
+    jobs = ((articles, pool.submit(analysis_rows_of, articles, settings))
+            for articles in ([found.article for found in map(store.get_article, batch) if found]
+                             for batch in batches))
+    for articles, future in _in_flight(jobs, 2 * workers):
         outcomes = _result(future)
-        if isinstance(outcomes, BaseException):
-            return outcomes
-        return _store_outcomes(store, articles, outcomes)
+        yield outcomes if isinstance(outcomes, BaseException) else \
+            _store_outcomes(store, articles, outcomes)
 
-    for batch in batches:
-        articles = [found.article for found in map(store.get_article, batch) if found]
-        window.append((articles, pool.submit(analysis_rows_of, articles, settings)))
-        if len(window) > 2 * workers:
-            yield written(*window.popleft())
-    while window:
-        yield written(*window.popleft())
+
+def _in_flight(jobs: Iterator[tuple], ahead: int) -> Iterator[tuple]:
+    """(data, future) jobs in order, each taken once `ahead` more are submitted (or none are
+    left): the pool stays busy, and memory stays bounded however many batches there are."""
+    window: deque[tuple] = deque()
+    for job in jobs:
+        window.append(job)
+        if len(window) > ahead:
+            yield window.popleft()
+    yield from window
 
 
 def analyze_stored(where: Store | str, ids: list[str],
